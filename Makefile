@@ -1,0 +1,44 @@
+# Underpin: `make run` to use it, `make test` to test it. Nothing else needs installing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
+TRANSLATIONS := portal/translations
+
+.PHONY: run test test-browser lint translations extract-messages serve install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) -f
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Underpin runs on http://127.0.0.1:5000 (Ctrl-C stops it)."
+	$(FLASK) demo-logins
+	$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger
+
+test: install
+	$(BIN)/pytest -q -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -q -m browser tests/browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) instance

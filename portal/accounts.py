@@ -1,0 +1,171 @@
+"""Operations on users and API tokens. They validate, write and flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from contracts.db import utcnow
+from contracts.models import Supplier
+from portal.models import LANGUAGES, ROLES, ApiToken, User
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "upn_"
+
+
+class AccountError(ValueError):
+    """A refused change to a user or token; ``field`` names the input it concerns."""
+
+    def __init__(self, message: object, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AccountError(_l("Not a valid e-mail address."), "email") from exc
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+            "password",
+        )
+
+
+def _resolve_supplier(session: Session, role: str, supplier_code: str | None) -> Supplier | None:
+    if role not in ROLES:
+        raise AccountError(
+            _l("Unknown role %(role)s; use one of: %(roles)s.", role=role, roles=", ".join(ROLES)),
+            "role",
+        )
+    if role != "supplier":
+        if supplier_code:
+            raise AccountError(_l("Only a supplier user is bound to a supplier."), "supplier")
+        return None
+    if not supplier_code:
+        raise AccountError(_l("A supplier user must be bound to a supplier."), "supplier")
+    supplier = session.scalar(select(Supplier).where(Supplier.code == supplier_code))
+    if supplier is None:
+        raise AccountError(_l("Unknown supplier %(code)s.", code=supplier_code), "supplier")
+    return supplier
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: str,
+    password: str,
+    *,
+    supplier_code: str | None = None,
+    name: str = "",
+    language: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    supplier = _resolve_supplier(session, role, supplier_code)
+    check_password_rules(password)
+    if find_user(session, email) is not None:
+        raise AccountError(_l("A user with e-mail %(email)s exists already.", email=email), "email")
+    if language is not None and language not in LANGUAGES:
+        raise AccountError(_l("Unknown language %(language)s.", language=language), "language")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        supplier=supplier,
+        password_hash=generate_password_hash(password),
+        language=language,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session, user: User, *, role: str, supplier_code: str | None, name: str
+) -> None:
+    supplier = _resolve_supplier(session, role, supplier_code)
+    user.role, user.supplier, user.name = role, supplier, name.strip()
+    session.flush()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = find_user(session, email)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Set a new password; every other session of the user ends."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivating ends the user's sessions and stops its tokens at once."""
+    user.active = active
+    user.session_version += 1
+    session.flush()
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    if language not in LANGUAGES:
+        raise AccountError(_l("Unknown language %(language)s.", language=language), "language")
+    user.language = language
+    session.flush()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def create_token(session: Session, user: User, name: str) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise AccountError(_l("A token needs a name."), "name")
+    if len(name) > 100:
+        raise AccountError(_l("A token name has at most 100 characters."), "name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=_hash_token(secret), prefix=secret[:10])
+    session.add(token)
+    session.flush()
+    return IssuedToken(token, secret)
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+
+
+def user_for_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The live token's user, or ``None`` for an unknown, revoked or deactivated one."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    if token is None or not token.is_live:
+        return None
+    return token.user, token

@@ -1,0 +1,76 @@
+"""Forms of the portal's own pages (login, account, users)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from portal.models import ROLES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh_Hans_CN", "简体中文")])
+
+
+def role_choices() -> list[SelectChoice]:
+    labels = {
+        "admin": _l("Administrator"),
+        "vendor_manager": _l("Vendor manager"),
+        "procurement": _l("Procurement"),
+        "auditor": _l("Auditor"),
+        "supplier": _l("Supplier"),
+    }
+    return [SelectChoice(role, labels[role]) for role in ROLES]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    supplier = SelectField(_l("Supplier"), choices=[], validate_choice=False)
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)])
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    supplier = SelectField(_l("Supplier"), choices=[], validate_choice=False)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ActiveForm(FlaskForm):
+    active = BooleanField(_l("Active"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that post."""

@@ -1,0 +1,113 @@
+"""The one place that decides what a user may see and change.
+
+Views, the API, the CLI and templates all ask ``can(user, permission, obj)``; list queries
+are scoped through ``agreement_scope(user)`` / ``supplier_scope(user)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false
+
+from contracts import queries
+from contracts.models import (
+    Agreement,
+    Dispute,
+    DisputeMessage,
+    ImprovementAction,
+    Review,
+    Supplier,
+    SupplierContact,
+    Target,
+)
+from portal.models import ApiToken, AuditEntry, User
+from scorecards.models import Measurement
+
+STAFF = ("admin", "vendor_manager", "procurement", "auditor")
+EVERYONE = (*STAFF, "supplier")
+
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "view_contracts": EVERYONE,
+    "edit_contracts": ("admin", "vendor_manager"),
+    "view_scorecards": EVERYONE,
+    "submit_measurements": ("admin", "supplier"),
+    "review_measurements": ("admin", "vendor_manager"),
+    "view_disputes": EVERYONE,
+    "reply_dispute": ("admin", "vendor_manager", "supplier"),
+    "manage_disputes": ("admin", "vendor_manager"),
+    "view_audit": ("admin", "auditor"),
+    "manage_users": ("admin",),
+    "manage_tokens": ("admin",),
+    "own_tokens": EVERYONE,
+}
+
+# Permissions that change data: a supplier's user may use them only on its own agreements,
+# never on the sub-contracts placed under them.
+WRITES = frozenset(
+    {"edit_contracts", "submit_measurements", "review_measurements", "reply_dispute",
+     "manage_disputes", "manage_users", "manage_tokens", "own_tokens"}
+)
+
+
+def _agreement_of(obj: Any) -> Agreement | None:
+    if isinstance(obj, Agreement):
+        return obj
+    if isinstance(obj, Target | Dispute | Review | ImprovementAction):
+        return obj.agreement
+    if isinstance(obj, Measurement):
+        return obj.target.agreement
+    if isinstance(obj, DisputeMessage):
+        return obj.dispute.agreement
+    return None
+
+
+def _supplier_reaches(user: User, obj: Any, write: bool) -> bool:
+    supplier_id = user.supplier_id
+    if isinstance(obj, Supplier):
+        return obj.id == supplier_id
+    if isinstance(obj, SupplierContact):
+        return obj.supplier_id == supplier_id
+    if isinstance(obj, User):
+        return obj.id == user.id
+    if isinstance(obj, ApiToken):
+        return obj.user_id == user.id
+    if isinstance(obj, AuditEntry):
+        return False
+    agreement = _agreement_of(obj)
+    if agreement is None:
+        # Reference data (metrics, customers, services) is readable, never writable.
+        return not write
+    if agreement.supplier_id == supplier_id:
+        return True
+    if isinstance(obj, Dispute | DisputeMessage):
+        return False  # disputes on its own agreements only
+    parent = agreement.parent
+    return not write and parent is not None and parent.supplier_id == supplier_id
+
+
+def can(user: Any, permission: str, obj: Any = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.role not in PERMISSIONS[permission]:
+        return False
+    if obj is None or user.role != "supplier":
+        return True
+    return _supplier_reaches(user, obj, permission in WRITES)
+
+
+def supplier_binding(user: User) -> int | None:
+    """The supplier a user's view is confined to (``None``: the provider's staff)."""
+    return user.supplier_id if user.role == "supplier" else None
+
+
+def agreement_scope(user: User) -> ColumnElement[bool]:
+    if not user.active:
+        return false()
+    return queries.agreement_scope(supplier_binding(user))
+
+
+def supplier_scope(user: User) -> ColumnElement[bool]:
+    if not user.active:
+        return false()
+    return queries.supplier_scope(supplier_binding(user))

@@ -1,0 +1,1 @@
+"""Measurements and their revisions, the scoring rules, scorecards and their PDFs."""

@@ -1,0 +1,101 @@
+"""Fixtures: one app per test run, and per test a database transaction that is rolled back.
+
+The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL`` is set.
+The schema comes from the Alembic migrations, so the tests also prove the migrations work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.extensions import db
+from tests.factories import Factory
+
+
+def _fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "underpin.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _fresh_database_url(tmp_path_factory)
+    app = make_app(url)
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    return make_app(database_url)
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """``db.session`` inside one outer transaction; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, session: Session):  # noqa: ANN201
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(session: Session) -> Factory:
+    return Factory(session)
+
+
+def login(client: FlaskClient, email: str, password: str = Factory.PASSWORD):  # noqa: ANN201
+    return client.post("/login", data={"email": email, "password": password})
