@@ -120,8 +120,11 @@ def edit_user(user_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         try:
             accounts.update_user(
-                db.session, target, role=form.role.data,
-                supplier_code=form.supplier.data or None, name=form.name.data or "",
+                db.session,
+                target,
+                role=form.role.data,
+                supplier_code=form.supplier.data or None,
+                name=form.name.data or "",
             )
         except accounts.AccountError as error:
             db.session.rollback()

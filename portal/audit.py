@@ -150,9 +150,7 @@ def append(session: Session, records: list[tuple[str, str, str, dict[str, Any]]]
     connection = session.connection()
     head_table = AuditHead.__table__
     head = connection.execute(
-        select(head_table.c.seq, head_table.c.hash)
-        .where(head_table.c.id == 1)
-        .with_for_update()
+        select(head_table.c.seq, head_table.c.hash).where(head_table.c.id == 1).with_for_update()
     ).first()
     if head is None:
         connection.execute(insert(head_table).values(id=1, seq=0, hash=GENESIS))
@@ -216,9 +214,19 @@ def verify(session: Session) -> VerifyResult:
     for entry in _entries(session):
         if entry.seq != expected_seq:
             return VerifyResult(checked, "missing", expected_seq)
-        row = {column: getattr(entry, column) for column in (
-            "seq", "at", "actor_user_id", "actor", "entity", "entity_id", "action", "changes"
-        )}
+        row = {
+            column: getattr(entry, column)
+            for column in (
+                "seq",
+                "at",
+                "actor_user_id",
+                "actor",
+                "entity",
+                "entity_id",
+                "action",
+                "changes",
+            )
+        }
         row["prev_hash"] = last_hash
         if entry.prev_hash != last_hash or entry_hash(row) != entry.hash:
             return VerifyResult(checked, "altered", entry.seq)

@@ -115,8 +115,13 @@ def export_portfolio_command(file: Path) -> None:
 
     document = portfolio.export_portfolio(db.session)
     document["users"] = [
-        {"email": u.email, "name": u.name, "role": u.role,
-         "supplier": u.supplier.code if u.supplier else None, "active": u.active}
+        {
+            "email": u.email,
+            "name": u.name,
+            "role": u.role,
+            "supplier": u.supplier.code if u.supplier else None,
+            "active": u.active,
+        }
         for u in db.session.scalars(select(User).order_by(User.email))
     ]
     file.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -44,9 +44,11 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env()  # FLASK_DEBUG, FLASK_DUE_DAY, FLASK_SECRET_KEY, ...
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or app.config.get(
-        "SQLALCHEMY_DATABASE_URI"
-    ) or default_database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        os.environ.get("DATABASE_URL")
+        or app.config.get("SQLALCHEMY_DATABASE_URI")
+        or default_database_url(app)
+    )
     if overrides:
         app.config.update(overrides)
     _normalise_database_url(app)
@@ -58,7 +60,7 @@ def _normalise_database_url(app: Flask) -> None:
     # Plain postgres:// URLs (as many hosts hand them out) mean psycopg 3 here.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            url = "postgresql+psycopg://" + url[len(prefix):]
+            url = "postgresql+psycopg://" + url[len(prefix) :]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

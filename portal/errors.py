@@ -52,7 +52,9 @@ def handle_http_error(error: HTTPException) -> tuple[object, int]:
         code = (error.name or "error").lower().replace(" ", "_")
         return jsonify(error_body(code, title)), status
     explanation = _explanations().get(status, "")
-    return render_template("error.html", status=status, title=title, explanation=explanation), status
+    return render_template(
+        "error.html", status=status, title=title, explanation=explanation
+    ), status
 
 
 def handle_unexpected(error: Exception) -> tuple[object, int]:

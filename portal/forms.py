@@ -32,7 +32,10 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh_Hans_CN", "简体中文")])
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("zh_Hans_CN", "简体中文")],
+    )
 
 
 def role_choices() -> list[SelectChoice]:

@@ -43,9 +43,7 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None]
 
     supplier: Mapped[Supplier | None] = relationship(foreign_keys=[supplier_id])
-    tokens: Mapped[list[ApiToken]] = relationship(
-        back_populates="user", order_by="ApiToken.id"
-    )
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -45,8 +45,16 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Permissions that change data: a supplier's user may use them only on its own agreements,
 # never on the sub-contracts placed under them.
 WRITES = frozenset(
-    {"edit_contracts", "submit_measurements", "review_measurements", "reply_dispute",
-     "manage_disputes", "manage_users", "manage_tokens", "own_tokens"}
+    {
+        "edit_contracts",
+        "submit_measurements",
+        "review_measurements",
+        "reply_dispute",
+        "manage_disputes",
+        "manage_users",
+        "manage_tokens",
+        "own_tokens",
+    }
 )
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import session as flask_session
-from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
@@ -41,7 +50,7 @@ def _back() -> str:
     target = request.form.get("next") or request.referrer or ""
     host = request.host_url
     if target.startswith(host):
-        target = "/" + target[len(host):]
+        target = "/" + target[len(host) :]
     if target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("web.dashboard")
@@ -53,9 +62,12 @@ def account() -> str:
     return _render_account()
 
 
-def _render_account(password_form: PasswordForm | None = None,
-                    token_form: TokenForm | None = None,
-                    new_secret: str | None = None, status: int = 200):  # noqa: ANN202
+def _render_account(
+    password_form: PasswordForm | None = None,
+    token_form: TokenForm | None = None,
+    new_secret: str | None = None,
+    status: int = 200,
+):  # noqa: ANN202
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
     ).all()

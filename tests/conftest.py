@@ -59,8 +59,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    return make_app(database_url)
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

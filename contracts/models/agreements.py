@@ -43,9 +43,7 @@ CONTRACT_CONTENTS = (
 agreement_services = Table(
     "agreement_services",
     Base.metadata,
-    Column(
-        "agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
     Column("service_id", ForeignKey("services.id"), primary_key=True, index=True),
 )
 
@@ -111,9 +109,7 @@ class Agreement(Base):
 
     customer: Mapped[Customer | None] = relationship()
     supplier: Mapped[Supplier | None] = relationship(back_populates="agreements")
-    parent: Mapped[Agreement | None] = relationship(
-        remote_side=[id], back_populates="subcontracts"
-    )
+    parent: Mapped[Agreement | None] = relationship(remote_side=[id], back_populates="subcontracts")
     subcontracts: Mapped[list[Agreement]] = relationship(
         back_populates="parent", order_by="Agreement.ref"
     )
@@ -202,12 +198,8 @@ class Link(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    upper_id: Mapped[int] = mapped_column(
-        ForeignKey("targets.id", ondelete="CASCADE"), index=True
-    )
-    lower_id: Mapped[int] = mapped_column(
-        ForeignKey("targets.id", ondelete="CASCADE"), index=True
-    )
+    upper_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    lower_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
     group: Mapped[str | None] = mapped_column(String(40))
 
     upper: Mapped[Target] = relationship(foreign_keys=[upper_id], back_populates="underpinned_by")

@@ -29,9 +29,7 @@ class Supplier(Base):
     category: Mapped[str] = mapped_column(String(12))
     # The vendor manager who owns the relationship (ISO/IEC 20000-1 wants a named person).
     # use_alter: users and suppliers refer to each other, so this key is added after both.
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", use_alter=True), index=True
-    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True), index=True)
     notes: Mapped[str] = mapped_column(default="")
 
     owner = relationship("User", foreign_keys=[owner_id])
