@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from contracts.db import utcnow
 from portal.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+HASHED_COLUMNS = ("seq", "at", "actor_user_id", "actor", "entity", "entity_id", "action", "changes")
 REDACTED_FIELDS = frozenset({"password_hash", "token_hash", "data"})
 NOT_AUDITED = (AuditEntry, AuditHead)
 
@@ -202,35 +203,32 @@ class VerifyResult:
         return self.problem is None
 
 
-def _entries(session: Session) -> Iterator[AuditEntry]:
-    yield from session.scalars(
+def _entries(session: Session) -> Generator[AuditEntry, None, None]:
+    # Streamed in batches; closed even when the walk stops early at a broken entry.
+    result = session.scalars(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)
     )
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def verify(session: Session) -> VerifyResult:
     """Walk the chain; name the first entry that was altered or removed."""
     expected_seq, last_hash, checked = 1, GENESIS, 0
-    for entry in _entries(session):
-        if entry.seq != expected_seq:
-            return VerifyResult(checked, "missing", expected_seq)
-        row = {
-            column: getattr(entry, column)
-            for column in (
-                "seq",
-                "at",
-                "actor_user_id",
-                "actor",
-                "entity",
-                "entity_id",
-                "action",
-                "changes",
-            )
-        }
-        row["prev_hash"] = last_hash
-        if entry.prev_hash != last_hash or entry_hash(row) != entry.hash:
-            return VerifyResult(checked, "altered", entry.seq)
-        last_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    entries = _entries(session)
+    try:
+        for entry in entries:
+            if entry.seq != expected_seq:
+                return VerifyResult(checked, "missing", expected_seq)
+            row = {column: getattr(entry, column) for column in HASHED_COLUMNS}
+            row["prev_hash"] = last_hash
+            if entry.prev_hash != last_hash or entry_hash(row) != entry.hash:
+                return VerifyResult(checked, "altered", entry.seq)
+            last_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    finally:
+        entries.close()
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != expected_seq - 1 or head.hash != last_hash):
         if head.seq >= expected_seq:

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask import session as flask_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
@@ -146,4 +147,5 @@ def init_app(app: Flask) -> None:
             "can": lambda permission, obj=None: can(current_user, permission, obj),
             "languages": current_app.config["LANGUAGES"],
             "language_form": LanguageForm(),
+            "get_locale": get_locale,
         }

@@ -14,8 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
 from portal.extensions import db
@@ -71,17 +72,26 @@ def session(app: Flask) -> Iterator[Session]:
     """``db.session`` inside one outer transaction; commits become savepoints."""
     with app.app_context():
         connection = db.engine.connect()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # pysqlite only begins a transaction at the first write, so SAVEPOINTs would
+            # commit for real; open the outer transaction explicitly (SQLAlchemy's recipe).
+            connection.connection.driver_connection.isolation_level = None
         transaction = connection.begin()
+        if sqlite:
+            connection.exec_driver_sql("BEGIN")
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        # A plain Session: Flask-SQLAlchemy's own would pick the engine over this connection.
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session
         finally:
             db.session.remove()
             db.session = original
             transaction.rollback()
+            if sqlite:
+                connection.connection.driver_connection.isolation_level = ""
             connection.close()
 
 
