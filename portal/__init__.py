@@ -28,12 +28,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     audit.install()
 
-    from portal import auth, cli, errors, jsonio, security, web
+    from portal import api, auth, cli, errors, jsonio, security, web
 
     jsonio.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -18,6 +18,7 @@ from portal.models import LANGUAGES, ROLES, ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "upn_"
+PASSWORD_METHOD = "scrypt"  # werkzeug's default; the test suite swaps in a cheap one
 
 
 class AccountError(ValueError):
@@ -88,7 +89,7 @@ def create_user(
         name=name.strip(),
         role=role,
         supplier=supplier,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         language=language,
     )
     session.add(user)
@@ -115,7 +116,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def set_password(session: Session, user: User, password: str) -> None:
     """Set a new password; every other session of the user ends."""
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     user.session_version += 1
     session.flush()
 

@@ -40,6 +40,8 @@ def load_user(session_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_token(req) -> User | None:  # noqa: ANN001 - Flask-Login's signature
+    if not req.path.startswith("/api/"):
+        return None  # pages use the session cookie; tokens are for the API only
     header = req.headers.get("Authorization", "")
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

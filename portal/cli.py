@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from portal import accounts, audit
@@ -26,6 +27,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="The user's role.")
 @click.option("--supplier", "supplier_code", help="Supplier code (role supplier only).")
@@ -52,6 +54,7 @@ def create_user_command(
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="What the token is for.")
 def create_token_command(email: str, name: str) -> None:
@@ -73,6 +76,7 @@ def create_token_command(email: str, name: str) -> None:
 
 
 @click.command("audit-verify")
+@with_appcontext
 def audit_verify_command() -> None:
     """Check the audit log's hash chain; name the first altered or missing entry."""
     result = audit.verify(db.session)
@@ -86,6 +90,7 @@ def audit_verify_command() -> None:
 
 
 @click.command("import-portfolio")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_portfolio_command(file: Path) -> None:
     """Import a portfolio JSON file, all or nothing."""
@@ -108,6 +113,7 @@ def import_portfolio_command(file: Path) -> None:
 
 
 @click.command("export-portfolio")
+@with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_portfolio_command(file: Path) -> None:
     """Write the whole portfolio as JSON."""
@@ -129,6 +135,7 @@ def export_portfolio_command(file: Path) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo portfolio and one login per role (printed)."""
@@ -144,6 +151,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 @click.command("demo-logins")
+@with_appcontext
 def demo_logins_command() -> None:
     """Print the demo logins (one per role)."""
     from portal import demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from portal.extensions import babel
@@ -13,6 +13,8 @@ TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI output is in English
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language

@@ -49,6 +49,12 @@ def make_app(database_url: str, **overrides: object) -> Flask:
     return create_app(config)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # scrypt is slow on purpose; tests hash hundreds of passwords.
+    monkeypatch.setattr("portal.accounts.PASSWORD_METHOD", "pbkdf2:sha256:1")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = _fresh_database_url(tmp_path_factory)
@@ -69,30 +75,37 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """``db.session`` inside one outer transaction; commits become savepoints."""
+    """The test's own session, inside one outer transaction that is rolled back at the end.
+
+    Requests and CLI commands get their own sessions (``db.session``, one per app context) on
+    the same connection, so they see what the test wrote, and their commits become savepoints.
+    No app context stays pushed during the test: Flask would reuse it, and with it ``g`` and
+    the logged-in user, for every request.
+    """
     with app.app_context():
         connection = db.engine.connect()
-        sqlite = connection.dialect.name == "sqlite"
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite only begins a transaction at the first write, so SAVEPOINTs would commit
+        # for real; open the outer transaction explicitly (SQLAlchemy's documented recipe).
+        connection.connection.driver_connection.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    # Plain Sessions: Flask-SQLAlchemy's own would pick the engine over this connection.
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    original = db.session
+    db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+    test_session = factory()
+    try:
+        yield test_session
+    finally:
+        test_session.close()
+        db.session = original
+        transaction.rollback()
         if sqlite:
-            # pysqlite only begins a transaction at the first write, so SAVEPOINTs would
-            # commit for real; open the outer transaction explicitly (SQLAlchemy's recipe).
-            connection.connection.driver_connection.isolation_level = None
-        transaction = connection.begin()
-        if sqlite:
-            connection.exec_driver_sql("BEGIN")
-        original = db.session
-        # A plain Session: Flask-SQLAlchemy's own would pick the engine over this connection.
-        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            if sqlite:
-                connection.connection.driver_connection.isolation_level = ""
-            connection.close()
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
 
 
 @pytest.fixture

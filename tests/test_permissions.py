@@ -1,0 +1,148 @@
+"""Who may see and change what: the permission matrix (every route × every role) and `can`.
+
+Later changes extend ROUTES with each route they add.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from contracts.models import Agreement, Dispute, Supplier
+from portal.permissions import agreement_scope, can, supplier_scope
+from tests.conftest import login
+
+ROLES = ("admin", "vendor_manager", "procurement", "auditor", "supplier")
+
+# (method, path, roles that get 200/302-success, status for the other logged-in roles)
+ROUTES = [
+    ("GET", "/", ROLES, None),
+    ("GET", "/account", ROLES, None),
+    ("GET", "/admin/users", ("admin",), 403),
+    ("GET", "/admin/users/new", ("admin",), 403),
+    ("GET", "/admin/users/{user_id}", ("admin",), 403),
+    ("POST", "/admin/users/{user_id}/active", ("admin",), 403),
+    ("POST", "/admin/users/{user_id}/password", ("admin",), 403),
+    ("POST", "/admin/users/{user_id}/tokens", ("admin",), 403),
+]
+
+
+@pytest.fixture
+def people(make):
+    supplier = make.supplier(code="HW", name="华为技术有限公司")
+    users = {
+        role: make.user(role, supplier=supplier if role == "supplier" else None) for role in ROLES
+    }
+    users["target"] = make.user("auditor")
+    return users
+
+
+@pytest.mark.parametrize(("method", "path", "allowed", "refused"), ROUTES)
+def test_anonymous_visitors_are_sent_to_the_login(client, people, method, path, allowed, refused):
+    url = path.format(user_id=people["target"].id)
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "allowed", "refused"), ROUTES)
+def test_every_route_for_every_role(client, people, role, method, path, allowed, refused):
+    login(client, people[role].email)
+    url = path.format(user_id=people["target"].id)
+    response = client.open(url, method=method, data={})
+    if role in allowed:
+        assert response.status_code in (200, 302, 400), response.status_code
+    else:
+        assert response.status_code == refused
+
+
+def test_a_deactivated_user_may_do_nothing(people, session):
+    user = people["vendor_manager"]
+    user.active = False
+    assert not can(user, "view_contracts")
+    assert not can(user, "edit_contracts")
+
+
+@pytest.fixture
+def chain(make):
+    """Two suppliers; HW's contract has a sub-contract placed with SZ."""
+    hw = make.supplier(code="HW", name="华为技术有限公司")
+    sz = make.supplier(code="SZ", name="深圳数据中心有限公司")
+    other = make.supplier(code="OT", name="Other Ltd")
+    lead = make.agreement("underpinning", supplier=hw, ref="UC-HW")
+    sub = make.agreement("subcontract", supplier=sz, parent=lead, ref="SUB-SZ")
+    foreign = make.agreement("underpinning", supplier=other, ref="UC-OT")
+    return {"hw": hw, "sz": sz, "other": other, "lead": lead, "sub": sub, "foreign": foreign}
+
+
+def test_a_supplier_user_sees_its_agreements_and_reads_its_sub_contracts(make, chain):
+    user = make.user("supplier", supplier=chain["hw"])
+    assert can(user, "view_contracts", chain["lead"])
+    assert can(user, "view_contracts", chain["sub"])
+    assert not can(user, "view_contracts", chain["foreign"])
+    assert can(user, "submit_measurements", chain["lead"])
+    assert not can(user, "submit_measurements", chain["sub"])  # read-only
+    assert not can(user, "submit_measurements", chain["foreign"])
+    assert not can(user, "edit_contracts", chain["lead"])
+    assert can(user, "view_contracts", chain["hw"])
+    assert not can(user, "view_contracts", chain["other"])
+
+
+def test_the_sub_contractor_sees_only_its_own_agreement(make, chain):
+    user = make.user("supplier", supplier=chain["sz"])
+    assert can(user, "view_contracts", chain["sub"])
+    assert not can(user, "view_contracts", chain["lead"])
+    assert can(user, "submit_measurements", chain["sub"])
+
+
+def test_disputes_only_on_the_suppliers_own_agreements(make, chain, session):
+    from datetime import date
+
+    user = make.user("supplier", supplier=chain["hw"])
+    own = Dispute(agreement=chain["lead"], title="Credits for March", raised_on=date(2026, 4, 2))
+    under = Dispute(
+        agreement=chain["sub"], title="Sub-contract dispute", raised_on=date(2026, 4, 2)
+    )
+    session.add_all([own, under])
+    session.flush()
+    assert can(user, "reply_dispute", own)
+    assert not can(user, "view_disputes", under)
+    assert not can(user, "reply_dispute", under)
+
+
+def test_list_queries_are_scoped(make, chain, session):
+    user = make.user("supplier", supplier=chain["hw"])
+    refs = session.scalars(
+        select(Agreement.ref).where(agreement_scope(user)).order_by(Agreement.ref)
+    ).all()
+    assert refs == ["SUB-SZ", "UC-HW"]
+    codes = session.scalars(select(Supplier.code).where(supplier_scope(user))).all()
+    assert codes == ["HW"]
+    manager = make.user("vendor_manager")
+    assert len(session.scalars(select(Agreement).where(agreement_scope(manager))).all()) == 3
+
+
+@pytest.mark.parametrize("role", ["procurement", "auditor"])
+def test_readers_change_nothing(make, chain, role):
+    user = make.user(role)
+    assert can(user, "view_contracts", chain["lead"])
+    for permission in (
+        "edit_contracts",
+        "submit_measurements",
+        "review_measurements",
+        "manage_users",
+        "reply_dispute",
+    ):
+        assert not can(user, permission, chain["lead"])
+
+
+def test_only_admin_and_auditor_see_the_audit_log(make):
+    allowed = {
+        role
+        for role in ROLES
+        if can(
+            make.user(role, supplier=make.supplier() if role == "supplier" else None), "view_audit"
+        )
+    }
+    assert allowed == {"admin", "auditor"}
