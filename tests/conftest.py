@@ -125,3 +125,8 @@ def make(session: Session) -> Factory:
 
 def login(client: FlaskClient, email: str, password: str = Factory.PASSWORD):  # noqa: ANN201
     return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir() -> None:
+    """Keep test-results/ (browser screenshots); pytest-playwright would empty it every run."""
