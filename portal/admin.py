@@ -84,6 +84,7 @@ def user(user_id: int):  # noqa: ANN201
 
 def _edit_form(target: User) -> UserEditForm:
     form = UserEditForm(
+        formdata=None,  # the page may be answering another of its forms (token, password)
         name=target.name,
         role=target.role,
         supplier=target.supplier.code if target.supplier else "",
@@ -103,9 +104,9 @@ def _render_user(  # noqa: ANN202
         "admin/user.html",
         user=target,
         form=form or _edit_form(target),
-        reset_form=reset_form or ResetPasswordForm(),
+        reset_form=reset_form or ResetPasswordForm(formdata=None),
         active_form=ActiveForm(active=target.active),
-        token_form=TokenForm(),
+        token_form=TokenForm(formdata=None),
         revoke_form=EmptyForm(),
         tokens=target.tokens,
         new_secret=new_secret,

@@ -75,8 +75,8 @@ def _render_account(
     language_form = LanguageForm(language=current_user.language or "en")
     return render_template(
         "account.html",
-        password_form=password_form or PasswordForm(),
-        token_form=token_form or TokenForm(),
+        password_form=password_form or PasswordForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None),
         language_form=language_form,
         tokens=tokens,
         new_secret=new_secret,

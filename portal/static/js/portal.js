@@ -1,0 +1,34 @@
+// Underpin's only script: confirm dialogs and copy buttons. Pages work without it.
+(function () {
+  "use strict";
+
+  // <form data-confirm="Question?"> asks before it posts.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // <button data-copy="input-id" hidden> copies the input's value; shown only when it can work.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.value).then(function () {
+        var label = button.textContent;
+        button.textContent = button.getAttribute("data-copied-label") || label;
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+
+  // Read-only secrets are selected whole on focus, ready to copy by hand.
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
+})();
