@@ -45,12 +45,34 @@ def _explanations() -> dict[int, str]:
     }
 
 
+# webargs/flask-smorest put validation messages under the request location; clients only
+# need the field names (SPEC: ``details`` names each bad field or list index).
+_LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "view_args")
+
+
+def _details(error: HTTPException) -> object:
+    data = getattr(error, "data", None) or {}
+    details = data.get("details", data.get("messages", {}))
+    if isinstance(details, dict) and details and set(details) <= set(_LOCATIONS):
+        merged: dict[str, object] = {}
+        for messages in details.values():
+            merged.update(messages if isinstance(messages, dict) else {"_body": messages})
+        return merged
+    return details
+
+
 def handle_http_error(error: HTTPException) -> tuple[object, int]:
     status = error.code or 500
     title = _titles().get(status, error.name)
     if wants_json():
-        code = (error.name or "error").lower().replace(" ", "_")
-        return jsonify(error_body(code, title)), status
+        data = getattr(error, "data", None) or {}
+        code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
+        custom = error.description and error.description != type(error).description
+        message = data.get("message") or (error.description if custom and status < 500 else title)
+        response = jsonify(error_body(code, str(message), _details(error)))
+        for challenge in getattr(error, "www_authenticate", None) or ():
+            response.headers.add("WWW-Authenticate", challenge.to_header())
+        return response, status
     explanation = _explanations().get(status, "")
     return render_template(
         "error.html", status=status, title=title, explanation=explanation

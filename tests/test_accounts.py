@@ -197,3 +197,22 @@ def test_a_user_creates_and_revokes_their_own_token(client, session, make):
     session.refresh(token)
     assert token.revoked_at is not None
     assert foreign.revoked_at is None
+
+
+def test_api_errors_have_the_spec_shape(client, session, make):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    body = response.json
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["message"] == "A valid bearer token is required."
+    issued = accounts.create_token(session, make.user("auditor"), "t")
+    missing = client.get("/api/v1/nothing-here", headers=bearer(issued.secret))
+    assert (missing.status_code, missing.json["error"]["code"]) == (404, "not_found")
+
+
+def test_the_openapi_document_is_public_and_lists_the_endpoints(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/me" in document["paths"]
+    assert "bearerAuth" in document["components"]["securitySchemes"]
