@@ -137,9 +137,11 @@ def revoke_own_token(token_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    from portal import admin
+    from portal import admin, agreements, auditlog, chain, governance, registers
 
     admin.init_app(app)
+    for area in (registers, agreements, governance, chain, auditlog):
+        app.register_blueprint(area.bp)
 
     @app.context_processor
     def _template_helpers() -> dict[str, object]:

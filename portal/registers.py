@@ -1,0 +1,5 @@
+"""Registers: metrics, customers, services and suppliers."""
+
+from flask import Blueprint
+
+bp = Blueprint("registers", __name__)
