@@ -24,11 +24,11 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	@$(FLASK) db upgrade
+	@$(FLASK) seed-demo --if-empty --quiet
+	@$(FLASK) demo-logins
 	@echo "Underpin runs on http://127.0.0.1:5000 (Ctrl-C stops it)."
-	$(FLASK) demo-logins
-	$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger
+	@$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger
 
 test: install
 	$(BIN)/pytest -q -m "not browser"

@@ -137,17 +137,21 @@ def export_portfolio_command(file: Path) -> None:
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
-def seed_demo_command(if_empty: bool) -> None:
+@click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
+def seed_demo_command(if_empty: bool, quiet: bool) -> None:
     """Load the demo portfolio and one login per role (printed)."""
     from portal import demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
-        click.echo("The database holds data already; the demo portfolio was not loaded.")
+        if not quiet:
+            click.echo("The database holds data already; the demo portfolio was not loaded.")
         return
     _as_cli("seed-demo")
     logins = demo.seed_demo(db.session)
     db.session.commit()
-    print_logins(logins)
+    click.echo("Loaded the demo portfolio.")
+    if not quiet:
+        print_logins(logins)
 
 
 @click.command("demo-logins")
@@ -166,6 +170,8 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portal.chain_cli import alignment_command
+
     for command in (
         create_user_command,
         create_token_command,
@@ -174,5 +180,6 @@ def init_app(app: Flask) -> None:
         export_portfolio_command,
         seed_demo_command,
         demo_logins_command,
+        alignment_command,
     ):
         app.cli.add_command(command)
