@@ -171,6 +171,7 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 def init_app(app: Flask) -> None:
     from portal.chain_cli import alignment_command
+    from portal.scorecard_cli import scorecard_command
 
     for command in (
         create_user_command,
@@ -181,5 +182,6 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         demo_logins_command,
         alignment_command,
+        scorecard_command,
     ):
         app.cli.add_command(command)

@@ -63,9 +63,9 @@ def init_app(app: Flask) -> None:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api.init_app(app)
-    from portal.api import agreements, me
+    from portal.api import agreements, alignment, me, scorecards
 
-    for resource in (me, agreements):
+    for resource in (me, agreements, alignment, scorecards):
         csrf.exempt(resource.blp)  # bearer tokens, not cookies: nothing to forge
         api.register_blueprint(resource.blp)
     app.before_request(_require_token)

@@ -1,0 +1,116 @@
+"""``/api/v1/scorecards/{supplier_code}``: a supplier's scorecard (SPEC section 5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_smorest import abort as api_abort
+from marshmallow import Schema, fields
+
+from contracts.errors import DomainError
+from portal import scoring
+from portal.extensions import db
+from scorecards import scorecard
+
+blp = Blueprint(
+    "scorecards_api",
+    __name__,
+    url_prefix="/api/v1/scorecards",
+    description="Supplier scorecards: scores, ratings, credits and customer impact",
+)
+
+
+class WindowSchema(Schema):
+    # "from" is a Python keyword: data_key keeps the query argument's name.
+    first = fields.String(data_key="from", metadata={"description": "First month, YYYY-MM"})
+    last = fields.String(data_key="to", metadata={"description": "Last month, YYYY-MM"})
+
+
+class MonthSchema(Schema):
+    period = fields.String(required=True)
+    value = fields.Decimal(allow_none=True)
+    status = fields.String(required=True)
+
+
+class TargetCardSchema(Schema):
+    metric = fields.String(required=True)
+    service = fields.String(required=True)
+    target = fields.Decimal(required=True)
+    direction = fields.String(required=True)
+    unit = fields.String()
+    weight = fields.Decimal(required=True)
+    due = fields.Integer(required=True)
+    met = fields.Integer(required=True)
+    missed = fields.Integer(required=True)
+    missing = fields.Integer(required=True)
+    attainment = fields.Decimal(allow_none=True)
+    months = fields.List(fields.Nested(MonthSchema), required=True)
+
+
+class MonthCreditsSchema(Schema):
+    period = fields.String(required=True)
+    credits = fields.Decimal(required=True)
+
+
+class AgreementCardSchema(Schema):
+    ref = fields.String(required=True)
+    kind = fields.String(required=True)
+    title = fields.String()
+    status = fields.String()
+    score = fields.Decimal(allow_none=True)
+    rating = fields.String(required=True)
+    credits = fields.Decimal(required=True)
+    credits_by_month = fields.List(fields.Nested(MonthCreditsSchema))
+    recommendation = fields.String(allow_none=True)
+    targets = fields.List(fields.Nested(TargetCardSchema), required=True)
+
+
+class ImpactSchema(Schema):
+    sla = fields.String(required=True)
+    metric = fields.String(required=True)
+    service = fields.String(required=True)
+    period = fields.String(required=True)
+    chain_value = fields.Decimal(required=True)
+    target = fields.Decimal(required=True)
+
+
+class SupplierRefSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ScorecardSchema(Schema):
+    supplier = fields.Nested(SupplierRefSchema, required=True)
+    first = fields.String(data_key="from", required=True)
+    last = fields.String(data_key="to", required=True)
+    score = fields.Decimal(allow_none=True)
+    rating = fields.String(required=True)
+    agreements = fields.List(fields.Nested(AgreementCardSchema), required=True)
+    customer_impact = fields.List(fields.Nested(ImpactSchema), required=True)
+    credits = fields.Decimal(required=True)
+
+
+@blp.route("/<supplier_code>")
+@blp.arguments(WindowSchema, location="query")
+@blp.response(200, ScorecardSchema)
+def get_scorecard(window: dict[str, str], supplier_code: str) -> dict[str, Any]:
+    """A supplier's scorecard over the months ``from``..``to`` (default: the last 12 complete
+    months). A supplier's token sees only its own supplier."""
+    supplier = scoring.visible_supplier(current_user, supplier_code)
+    if supplier is None:
+        abort(404, description=f"No supplier {supplier_code} that you may see.")
+    try:
+        first, last = scoring.window(window.get("first"), window.get("last"), date.today())
+    except DomainError as error:
+        message = f"{error.field}: {error.message}"
+        api_abort(422, message=message, details={error.field: [str(error.message)]})
+    card = scorecard.build(
+        db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
+    )
+    document = scorecard.as_json(card)
+    document["first"], document["last"] = document.pop("from"), document.pop("to")
+    return document

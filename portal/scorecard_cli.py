@@ -1,0 +1,61 @@
+"""``flask --app wsgi scorecard SUPPLIER_CODE --from --to --format json|pdf [--out FILE]``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from contracts.errors import DomainError
+from contracts.models import Supplier
+from portal import jsonio, scoring
+from portal.extensions import db
+from scorecards import scorecard
+
+
+@click.command("scorecard")
+@click.argument("supplier_code")
+@click.option("--from", "first", help="First month, YYYY-MM (default: 12 months back).")
+@click.option("--to", "last", help="Last month, YYYY-MM (default: last complete month).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "pdf"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@with_appcontext
+def scorecard_command(
+    supplier_code: str, first: str | None, last: str | None, output_format: str, out: Path | None
+) -> None:
+    """A supplier's scorecard over a window of months."""
+    supplier = db.session.scalar(select(Supplier).where(Supplier.code == supplier_code))
+    if supplier is None:
+        click.echo(f"Error: supplier: no supplier {supplier_code}.", err=True)
+        sys.exit(1)
+    try:
+        first, last = scoring.window(first, last, date.today())
+    except DomainError as error:
+        click.echo(f"Error: --{error.field}: {error.message}", err=True)
+        sys.exit(2)
+    card = scorecard.build(
+        db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
+    )
+    if output_format == "pdf":
+        click.echo("Error: --format pdf: the PDF scorecard is not built yet.", err=True)
+        sys.exit(2)
+    text = jsonio.dumps(scorecard.as_json(card), indent=1) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}.", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,176 @@
+"""Gathering the facts a scorecard needs, in a fixed number of queries.
+
+However many agreements, targets and months a supplier has, a scorecard costs the same
+handful of statements: agreements with their targets, the current values (one windowed
+query), the customer targets its targets underpin and their other links, and those links'
+values. Nothing here is per target or per month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from contracts.models import Agreement, Dispute, Link, Target
+from scorecards.models import Measurement
+from scorecards.scoring import AgreementFacts, ChainLink, CustomerTarget, TargetFacts
+
+
+def current_values(
+    session: Session, target_ids: Select[Any], first: str, last: str
+) -> dict[tuple[int, str], Decimal]:
+    """The current value (latest revision not rejected) of each (target, month) in the range,
+    for the targets selected by ``target_ids`` (a one-column SELECT)."""
+    ranked = (
+        select(
+            Measurement.target_id,
+            Measurement.period,
+            Measurement.value,
+            func.row_number()
+            .over(
+                partition_by=(Measurement.target_id, Measurement.period),
+                order_by=Measurement.revision.desc(),
+            )
+            .label("rank"),
+        )
+        .where(
+            Measurement.status != "rejected",
+            Measurement.period >= first,
+            Measurement.period <= last,
+            Measurement.target_id.in_(target_ids),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.target_id, ranked.c.period, ranked.c.value).where(ranked.c.rank == 1)
+    )
+    return {(target_id, period): value for target_id, period, value in rows}
+
+
+def target_facts(target: Target) -> TargetFacts:
+    return TargetFacts(
+        target.id,
+        target.metric.code,
+        target.service.code,
+        target.target,
+        target.metric.direction,
+        target.weight,
+        target.credit_pct,
+        target.metric.unit,
+    )
+
+
+def agreement_facts(agreement: Agreement, open_disputes: int = 0) -> AgreementFacts:
+    return AgreementFacts(
+        agreement.ref,
+        agreement.kind,
+        agreement.status,
+        agreement.start,
+        agreement.end,
+        [target_facts(target) for target in agreement.targets],
+        agreement.monthly_charge,
+        agreement.credit_cap_pct,
+        open_disputes,
+        agreement.title,
+    )
+
+
+def supplier_agreements(session: Session, supplier_id: int) -> list[Agreement]:
+    return list(
+        session.scalars(
+            select(Agreement)
+            .where(Agreement.supplier_id == supplier_id)
+            .order_by(Agreement.ref)
+            .options(
+                selectinload(Agreement.targets).selectinload(Target.metric),
+                selectinload(Agreement.targets).selectinload(Target.service),
+            )
+        )
+    )
+
+
+def open_disputes(session: Session, agreement_ids: Select[Any]) -> dict[int, int]:
+    rows = session.execute(
+        select(Dispute.agreement_id, func.count())
+        .where(Dispute.agreement_id.in_(agreement_ids), Dispute.status.in_(("open", "in_progress")))
+        .group_by(Dispute.agreement_id)
+    )
+    return {agreement_id: count for agreement_id, count in rows}
+
+
+def customer_targets(
+    session: Session, lower_ids: Select[Any]
+) -> tuple[dict[int, list[CustomerTarget]], Select[Any]]:
+    """The customer SLA targets that the selected targets underpin directly, each with all of
+    its links; and a SELECT of every target linked under them (for their values)."""
+    upper = aliased(Target)
+    sla = aliased(Agreement)
+    customer_ids = (
+        select(upper.id)
+        .join(Link, Link.upper_id == upper.id)
+        .join(sla, sla.id == upper.agreement_id)
+        .where(Link.lower_id.in_(lower_ids), sla.kind == "sla")
+    )
+    links = list(
+        session.scalars(
+            select(Link)
+            .where(Link.upper_id.in_(customer_ids))
+            .options(
+                selectinload(Link.upper).options(
+                    selectinload(Target.agreement),
+                    selectinload(Target.metric),
+                    selectinload(Target.service),
+                ),
+                selectinload(Link.lower).selectinload(Target.agreement),
+            )
+        )
+    )
+    by_upper: dict[int, list[Link]] = defaultdict(list)
+    for link in links:
+        by_upper[link.upper_id].append(link)
+    customers: dict[int, CustomerTarget] = {}
+    for upper_id, group in by_upper.items():
+        target = group[0].upper
+        customers[upper_id] = CustomerTarget(
+            target.agreement.ref,
+            target.metric.code,
+            target.service.code,
+            target.target,
+            target.metric.direction,
+            target.metric.composition,
+            tuple(
+                ChainLink(link.lower_id, link.group, _term(link.lower.agreement)) for link in group
+            ),
+        )
+    underpinned: dict[int, list[CustomerTarget]] = defaultdict(list)
+    for link in links:
+        underpinned[link.lower_id].append(customers[link.upper_id])
+    siblings = select(Link.lower_id).where(Link.upper_id.in_(customer_ids))
+    return dict(underpinned), siblings
+
+
+def _term(agreement: Agreement) -> AgreementFacts:
+    """Only the term and status of an agreement matter for a link in a chain."""
+    return AgreementFacts(
+        agreement.ref, agreement.kind, agreement.status, agreement.start, agreement.end, ()
+    )
+
+
+def merge(*parts: Mapping[tuple[int, str], Decimal]) -> dict[tuple[int, str], Decimal]:
+    merged: dict[tuple[int, str], Decimal] = {}
+    for part in parts:
+        merged.update(part)
+    return merged
+
+
+def agreement_ids_of(supplier_id: int) -> Select[Any]:
+    return select(Agreement.id).where(Agreement.supplier_id == supplier_id)
+
+
+def target_ids_of(supplier_id: int) -> Select[Any]:
+    return select(Target.id).join(Agreement).where(Agreement.supplier_id == supplier_id)
