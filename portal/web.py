@@ -137,10 +137,19 @@ def revoke_own_token(token_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    from portal import admin, agreements, auditlog, chain, governance, registers
+    from portal import (
+        admin,
+        agreements,
+        auditlog,
+        chain,
+        governance,
+        registers,
+        review,
+        submissions,
+    )
 
     admin.init_app(app)
-    for area in (registers, agreements, governance, chain, auditlog):
+    for area in (registers, agreements, governance, chain, auditlog, submissions, review):
         app.register_blueprint(area.bp)
 
     @app.context_processor
