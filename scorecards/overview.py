@@ -1,0 +1,122 @@
+"""The portfolio overview: every supplier's score, rating, trend, credits and missing figures.
+
+One pass over the whole portfolio in a fixed number of queries (agreements with targets, the
+window's current values, open disputes), whatever the number of suppliers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier, Target
+from scorecards import loading, periods
+from scorecards.scoring import (
+    ZERO,
+    AgreementFacts,
+    TargetResult,
+    Thresholds,
+    credits_by_month,
+    rating,
+    score,
+    score_targets,
+)
+
+
+@dataclass(frozen=True)
+class SupplierLine:
+    code: str
+    name: str
+    kind: str
+    category: str
+    score: Decimal | None
+    rating: str
+    trend: list[tuple[str, Decimal | None]]  # (month, that month's score)
+    credits: Decimal
+    missing: int  # figures missing in the window
+    missing_last_month: int
+    agreements: int
+
+
+def portfolio_overview(
+    session: Session,
+    first: str,
+    last: str,
+    *,
+    thresholds: Thresholds = Thresholds(),
+    trend_months: int = 6,
+) -> list[SupplierLine]:
+    suppliers = list(session.scalars(select(Supplier).order_by(Supplier.code)))
+    agreements = session.scalars(
+        select(Agreement)
+        .where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
+        .options(
+            selectinload(Agreement.targets).selectinload(Target.metric),
+            selectinload(Agreement.targets).selectinload(Target.service),
+        )
+    )
+    by_supplier: dict[int, list[AgreementFacts]] = defaultdict(list)
+    for agreement in agreements:
+        by_supplier[agreement.supplier_id].append(loading.agreement_facts(agreement))
+    target_ids = (
+        select(Target.id).join(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
+    )
+    values = loading.current_values(session, target_ids, first, last)
+    trend_window = periods.span(max(first, periods.shift(last, 1 - trend_months)), last)
+    return [
+        _line(
+            supplier,
+            by_supplier.get(supplier.id, []),
+            first,
+            last,
+            values,
+            thresholds,
+            trend_window,
+        )
+        for supplier in suppliers
+    ]
+
+
+def _line(
+    supplier: Supplier,
+    agreements: list[AgreementFacts],
+    first: str,
+    last: str,
+    values: dict,
+    thresholds: Thresholds,
+    trend_window: list[str],
+) -> SupplierLine:
+    results: list[TargetResult] = []
+    credits = ZERO
+    for agreement in agreements:
+        agreement_results = score_targets(agreement, first, last, values)
+        results.extend(agreement_results)
+        credits += sum(credits_by_month(agreement, agreement_results).values(), ZERO)
+    supplier_score = score(results)
+    trend = []
+    for month in trend_window:
+        month_results = [
+            TargetResult(r.target, [m for m in r.months if m.period == month]) for r in results
+        ]
+        trend.append((month, score(month_results)))
+    missing = sum(result.count("missing") for result in results)
+    missing_last = sum(
+        1 for result in results for m in result.months if m.period == last and m.status == "missing"
+    )
+    return SupplierLine(
+        supplier.code,
+        supplier.name,
+        supplier.kind,
+        supplier.category,
+        supplier_score,
+        rating(supplier_score, thresholds),
+        trend,
+        credits,
+        missing,
+        missing_last,
+        len(agreements),
+    )
