@@ -29,6 +29,7 @@ EVERYONE = (*STAFF, "supplier")
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view_contracts": EVERYONE,
+    "view_chain": STAFF,  # the chain spans every supplier's agreements
     "edit_contracts": ("admin", "vendor_manager"),
     "view_scorecards": EVERYONE,
     "submit_measurements": ("admin", "supplier"),

@@ -1,0 +1,398 @@
+"""The supply chain behind the customer SLAs: loaded in two queries, drawn as trees, and
+recomputed for a what-if.
+
+``load_chain`` reads every target and every link at once (two SQL statements, whatever the
+portfolio's size); everything after that is plain Python over the loaded values and reuses the
+rules of ``contracts.alignment``. ``build_trees`` gives, for each customer SLA target, the tree
+of what underpins it down through lead contracts to their sub-contracts (flow-down), guarding
+against cycles. ``what_if`` recomputes the alignment with other target values and reports what
+would change; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from contracts.alignment import AlignmentItem, LinkInfo, TargetInfo, align
+from contracts.models import Agreement, Customer, Link, Metric, Service, Supplier, Target
+
+STATUS_ORDER = {"gap": 0, "not_underpinned": 1, "aligned": 2}
+
+ItemKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class ChainTarget:
+    """A target with what the picture shows of it (party, names, unit, sane range)."""
+
+    info: TargetInfo
+    title: str
+    agreement_status: str
+    party_code: str
+    party_name: str
+    parent_ref: str | None
+    metric_name: str
+    unit: str
+    service_name: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+
+    @property
+    def id(self) -> int:
+        return self.info.id
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.info.agreement, self.info.metric, self.info.service)
+
+    @property
+    def is_customer_target(self) -> bool:
+        return self.info.kind == "sla"
+
+
+@dataclass
+class Chain:
+    """Every target and link of the portfolio, as loaded."""
+
+    targets: dict[int, ChainTarget]
+    links: list[LinkInfo]
+
+    def infos(self, overrides: Mapping[int, Decimal] | None = None) -> list[TargetInfo]:
+        overrides = overrides or {}
+        return [
+            replace(target.info, target=overrides[target.id])
+            if target.id in overrides
+            else target.info
+            for target in self.targets.values()
+        ]
+
+    def alignment(self, overrides: Mapping[int, Decimal] | None = None) -> list[AlignmentItem]:
+        return align(self.infos(overrides), self.links)
+
+    def supplier_targets(self) -> list[ChainTarget]:
+        return [target for target in self.targets.values() if not target.is_customer_target]
+
+
+def load_chain(session: Session) -> Chain:
+    """Two statements: every target with its agreement, party, metric and service; every link."""
+    parent = aliased(Agreement)
+    rows = session.execute(
+        select(
+            Target.id,
+            Target.target,
+            Agreement.ref,
+            Agreement.kind,
+            Agreement.title,
+            Agreement.status,
+            parent.ref,
+            Customer.code,
+            Customer.name,
+            Supplier.code,
+            Supplier.name,
+            Metric.code,
+            Metric.name,
+            Metric.unit,
+            Metric.direction,
+            Metric.composition,
+            Metric.min_value,
+            Metric.max_value,
+            Service.code,
+            Service.name,
+        )
+        .join(Agreement, Target.agreement_id == Agreement.id)
+        .join(Metric, Target.metric_id == Metric.id)
+        .join(Service, Target.service_id == Service.id)
+        .outerjoin(parent, Agreement.parent_id == parent.id)
+        .outerjoin(Customer, Agreement.customer_id == Customer.id)
+        .outerjoin(Supplier, Agreement.supplier_id == Supplier.id)
+        .order_by(Agreement.ref, Metric.code, Service.code)
+    ).all()
+    targets = {}
+    for row in rows:
+        (id_, value, ref, kind, title, status, parent_ref) = row[:7]
+        (customer_code, customer_name, supplier_code, supplier_name) = row[7:11]
+        (metric, metric_name, unit, direction, composition, low, high) = row[11:18]
+        (service, service_name) = row[18:]
+        info = TargetInfo(id_, ref, kind, metric, service, value, direction, composition)
+        targets[id_] = ChainTarget(
+            info,
+            title,
+            status,
+            customer_code if kind == "sla" else supplier_code,
+            customer_name if kind == "sla" else supplier_name,
+            parent_ref,
+            metric_name,
+            unit,
+            service_name,
+            low,
+            high,
+        )
+    links = [
+        LinkInfo(upper, lower, group)
+        for upper, lower, group in session.execute(
+            select(Link.upper_id, Link.lower_id, Link.group).order_by(Link.id)
+        )
+    ]
+    return Chain(targets, links)
+
+
+@dataclass
+class Branch:
+    """The links into one target that form one component: a single link (series) or the
+    members of a redundancy group (parallel)."""
+
+    group: str | None
+    nodes: list[Node]
+
+
+@dataclass
+class Node:
+    """One target in a tree, with the alignment of what underpins it (``item``)."""
+
+    target: ChainTarget
+    value: Decimal
+    item: AlignmentItem | None
+    branches: list[Branch] = field(default_factory=list)
+    cycle: bool = False
+    before: AlignmentItem | None = None  # what-if: the item with today's values
+
+    @property
+    def status(self) -> str | None:
+        """aligned / gap / not_underpinned; ``None`` for a supplier target nothing underpins."""
+        return self.item.status if self.item else None
+
+    @property
+    def overridden(self) -> bool:
+        return self.value != self.target.info.target
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not None and _differs(self.before, self.item)
+
+    def walk(self) -> Iterable[Node]:
+        yield self
+        for branch in self.branches:
+            for node in branch.nodes:
+                yield from node.walk()
+
+
+def build_trees(
+    chain: Chain,
+    items: list[AlignmentItem],
+    overrides: Mapping[int, Decimal] | None = None,
+    before: list[AlignmentItem] | None = None,
+) -> list[Node]:
+    """For every customer SLA target, the tree of what underpins it (flow-down included)."""
+    overrides = overrides or {}
+    by_key = {(item.agreement, item.metric, item.service): item for item in items}
+    before_by_key = {(item.agreement, item.metric, item.service): item for item in before or []}
+    below: dict[int, list[LinkInfo]] = {}
+    for link in chain.links:
+        below.setdefault(link.upper_id, []).append(link)
+
+    def node(target: ChainTarget, path: frozenset[int]) -> Node:
+        current = Node(
+            target,
+            overrides.get(target.id, target.info.target),
+            by_key.get(target.key),
+            before=before_by_key.get(target.key) if before is not None else None,
+        )
+        if target.id in path:
+            current.cycle = True  # a loop in the links: show it once, do not follow it
+            return current
+        lowers = sorted(
+            ((chain.targets[link.lower_id], link.group) for link in below.get(target.id, [])),
+            key=lambda pair: pair[0].key,
+        )
+        groups: dict[str, Branch] = {}
+        for lower, group in lowers:
+            child = node(lower, path | {target.id})
+            if group is None:
+                current.branches.append(Branch(None, [child]))
+            elif group in groups:
+                groups[group].nodes.append(child)
+            else:
+                groups[group] = Branch(group, [child])
+                current.branches.append(groups[group])
+        return current
+
+    return [
+        node(target, frozenset()) for target in chain.targets.values() if target.is_customer_target
+    ]
+
+
+@dataclass
+class SlaView:
+    """One customer SLA and the trees of its targets, worst first."""
+
+    ref: str
+    title: str
+    customer_code: str
+    customer_name: str
+    trees: list[Node]
+
+    @property
+    def status(self) -> str:
+        return min((tree.status or "aligned" for tree in self.trees), key=STATUS_ORDER.get)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return status_counts([self])
+
+    @property
+    def deep_gaps(self) -> int:
+        """Gaps further down (a lead contract its sub-contracts do not carry)."""
+        return sum(
+            1
+            for tree in self.trees
+            for node in tree.walk()
+            if node is not tree and node.status == "gap"
+        )
+
+    @property
+    def changed(self) -> bool:
+        return any(node.changed or node.overridden for tree in self.trees for node in tree.walk())
+
+
+@dataclass(frozen=True)
+class ChainFilter:
+    customer: str | None = None
+    service: str | None = None
+    supplier: str | None = None
+
+    def keeps(self, tree: Node) -> bool:
+        if self.customer and tree.target.party_code != self.customer:
+            return False
+        if self.service and tree.target.info.service != self.service:
+            return False
+        if self.supplier:
+            return any(
+                node.target.party_code == self.supplier and not node.target.is_customer_target
+                for node in tree.walk()
+            )
+        return True
+
+
+def sla_views(trees: list[Node], chain_filter: ChainFilter) -> list[SlaView]:
+    """The trees the filter keeps, by SLA: SLAs with gaps first, then by ref."""
+    views: dict[str, SlaView] = {}
+    for tree in trees:
+        if not chain_filter.keeps(tree):
+            continue
+        target = tree.target
+        if target.info.agreement not in views:
+            views[target.info.agreement] = SlaView(
+                target.info.agreement, target.title, target.party_code, target.party_name, []
+            )
+        views[target.info.agreement].trees.append(tree)
+    for view in views.values():
+        view.trees.sort(key=lambda tree: (STATUS_ORDER[tree.status or "aligned"], tree.target.key))
+    return sorted(views.values(), key=lambda view: (STATUS_ORDER[view.status], view.ref))
+
+
+def status_counts(views: Iterable[SlaView]) -> dict[str, int]:
+    """Customer SLA targets by status."""
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for view in views:
+        for tree in view.trees:
+            counts[tree.status or "aligned"] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Change:
+    """A target whose alignment would differ with the tried values."""
+
+    kind: str
+    before: AlignmentItem
+    after: AlignmentItem
+
+    @property
+    def status_changed(self) -> bool:
+        return self.before.status != self.after.status
+
+    @property
+    def composed_delta(self) -> Decimal | None:
+        if self.before.composed is None or self.after.composed is None:
+            return None
+        return self.after.composed - self.before.composed
+
+    @property
+    def shortfall_delta(self) -> Decimal | None:
+        if self.before.shortfall is None or self.after.shortfall is None:
+            return None
+        return self.after.shortfall - self.before.shortfall
+
+
+@dataclass
+class WhatIf:
+    overrides: dict[int, Decimal]
+    before: list[AlignmentItem]
+    after: list[AlignmentItem]
+    changes: list[Change]
+
+
+def what_if(chain: Chain, overrides: Mapping[int, Decimal]) -> WhatIf:
+    """Recompute the alignment with other values for some supplier targets; write nothing.
+
+    ``changes`` lists every checked target whose status, composed value or shortfall would
+    differ: customer SLA targets first, then the lead contracts' targets (flow-down), each
+    with status changes first.
+    """
+    for target_id in overrides:
+        if target_id not in chain.targets or chain.targets[target_id].is_customer_target:
+            raise ValueError(f"target {target_id} is not a supplier target")
+    before = chain.alignment()
+    after = chain.alignment(overrides)
+    after_by_key = {(item.agreement, item.metric, item.service): item for item in after}
+    changes = [
+        Change(item.kind, item, after_by_key[(item.agreement, item.metric, item.service)])
+        for item in before
+        if _differs(item, after_by_key[(item.agreement, item.metric, item.service)])
+    ]
+    changes.sort(key=lambda change: (change.kind != "sla", not change.status_changed))
+    return WhatIf(dict(overrides), before, after, changes)
+
+
+def _differs(before: AlignmentItem, after: AlignmentItem | None) -> bool:
+    if after is None:
+        return True
+    return (before.status, before.composed, before.shortfall, before.target) != (
+        after.status,
+        after.composed,
+        after.shortfall,
+        after.target,
+    )
+
+
+def alignment_document(items: Iterable[AlignmentItem]) -> dict[str, object]:
+    """SPEC section 5's alignment JSON, with Decimals (the JSON edge rounds them)."""
+    return {
+        "items": [
+            {
+                "agreement": item.agreement,
+                "metric": item.metric,
+                "service": item.service,
+                "target": item.target,
+                "composed": item.composed,
+                "status": item.status,
+                "shortfall": item.shortfall,
+                "links": [
+                    {
+                        "agreement": link.agreement,
+                        "metric": link.metric,
+                        "service": link.service,
+                        "group": link.group,
+                        "target": link.target,
+                    }
+                    for link in item.links
+                ],
+            }
+            for item in items
+        ]
+    }
