@@ -30,6 +30,7 @@ EVERYONE = (*STAFF, "supplier")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view_contracts": EVERYONE,
     "view_chain": STAFF,  # the chain spans every supplier's agreements
+    "view_customers": STAFF,  # the provider's own customers: never a supplier's business
     "edit_contracts": ("admin", "vendor_manager"),
     "view_scorecards": EVERYONE,
     "submit_measurements": ("admin", "supplier"),

@@ -157,6 +157,7 @@ def init_app(app: Flask) -> None:
         return {
             "can": lambda permission, obj=None: can(current_user, permission, obj),
             "languages": current_app.config["LANGUAGES"],
+            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "language_form": LanguageForm(),
             "get_locale": get_locale,
         }
