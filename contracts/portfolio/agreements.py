@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from contracts import links
 from contracts.db import WEIGHT_DIGITS
 from contracts.models import (
     AGREEMENT_KINDS,
@@ -327,21 +328,18 @@ def _check_link(
     upper: TargetKey,
 ) -> bool:
     """U (lower) on a supplier agreement underpins S on an SLA or on U's parent contract."""
-    fits = True
-    if lower[1] != upper[1]:
-        entry.problem(
-            "metric",
-            _l(
-                "links %(lower)s to %(upper)s; a link must join targets of the same metric",
-                lower=lower[1],
-                upper=upper[1],
-            ),
-        )
-        fits = False
     upper_kind = portfolio.agreements[upper[0]].kind
     if agreement.kind is None or upper_kind is None:
+        if lower[1] != upper[1]:
+            entry.problem("metric", _metric_message(lower, upper))
         return False
-    if agreement.kind == "sla":
+    found = links.refusals(
+        links.LinkEnd(lower[0], agreement.kind, agreement.parent, lower[1]),
+        links.LinkEnd(upper[0], upper_kind, None, upper[1]),
+    )
+    if links.METRIC in found:
+        entry.problem("metric", _metric_message(lower, upper))
+    if links.LOWER_NOT_SUPPLIER in found:
         entry.problem(
             None,
             _l(
@@ -349,9 +347,8 @@ def _check_link(
                 "underpinning contracts, OLAs and sub-contracts can"
             ),
         )
-        return False
-    if upper_kind == "sla" or (agreement.kind == "subcontract" and upper[0] == agreement.parent):
-        return fits
+    if links.UPPER_OUT_OF_REACH not in found:
+        return not found
     if agreement.kind == "subcontract":
         message = _l(
             "%(ref)s is neither a customer SLA nor this sub-contract's parent; "
@@ -367,3 +364,11 @@ def _check_link(
         )
     entry.problem("agreement", message)
     return False
+
+
+def _metric_message(lower: TargetKey, upper: TargetKey) -> Any:
+    return _l(
+        "links %(lower)s to %(upper)s; a link must join targets of the same metric",
+        lower=lower[1],
+        upper=upper[1],
+    )

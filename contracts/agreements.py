@@ -1,0 +1,403 @@
+"""Agreements: create, change (under change control), move through their statuses, completeness.
+
+Plain domain code: every operation takes a session and the acting user, validates, writes and
+flushes, and never commits. A refusal is a ``DomainError`` naming the field it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from contracts.change_control import (
+    ChangeRequest,
+    FieldChange,
+    check_request,
+    plain,
+    record,
+    record_if_controlled,
+    require_if_controlled,
+)
+from contracts.db import MONEY_DIGITS, PCT_DIGITS
+from contracts.errors import DomainError
+from contracts.models import (
+    AGREEMENT_KINDS,
+    CONTRACT_CONTENTS,
+    SUPPLIER_AGREEMENT_KINDS,
+    Agreement,
+    ChangeRecord,
+    Customer,
+    Service,
+    Supplier,
+)
+from contracts.values import InvalidValue, parse_currency, parse_decimal
+
+# Where each status may move next (SPEC 2; anything else is refused).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("active", "terminated"),
+    "active": ("under_review", "expired", "terminated"),
+    "under_review": ("active", "expired", "terminated"),
+    "expired": (),
+    "terminated": (),
+}
+REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+TITLE_LENGTH = 300
+
+
+@dataclass
+class AgreementTerms:
+    """Everything of an agreement that its form edits (ref and kind are fixed at creation)."""
+
+    title: str
+    start: date
+    end: date
+    customer: Customer | None = None
+    supplier: Supplier | None = None
+    parent: Agreement | None = None
+    owner: Any = None
+    notice_days: int = 0
+    auto_renew: bool = False
+    renewal_months: int | None = None
+    review_months: int | None = None
+    services: list[Service] = field(default_factory=list)
+    monthly_charge: Decimal = Decimal(0)
+    currency: str = "USD"
+    credit_cap_pct: Decimal | None = None
+    contents: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> AgreementTerms:
+        """The agreement's terms as they stand (a starting point for a change)."""
+        return cls(
+            title=agreement.title,
+            start=agreement.start,
+            end=agreement.end,
+            customer=agreement.customer,
+            supplier=agreement.supplier,
+            parent=agreement.parent,
+            owner=agreement.owner,
+            notice_days=agreement.notice_days,
+            auto_renew=agreement.auto_renew,
+            renewal_months=agreement.renewal_months,
+            review_months=agreement.review_months,
+            services=list(agreement.services),
+            monthly_charge=agreement.monthly_charge,
+            currency=agreement.currency,
+            credit_cap_pct=agreement.credit_cap_pct,
+            contents={name: getattr(agreement, name) for name in CONTRACT_CONTENTS},
+        )
+
+
+# Creating and changing ------------------------------------------------------------------------
+
+
+def create_agreement(
+    session: Session, ref: str, kind: str, terms: AgreementTerms, *, actor: Any
+) -> Agreement:
+    """A new agreement, always a draft at version 1."""
+    ref = (ref or "").strip()
+    if not REF_PATTERN.fullmatch(ref) or ref.lower() == "new":
+        raise DomainError(
+            _l("Use 1 to 60 letters, digits, dots, dashes or underscores, such as UC-ACME-2026."),
+            "ref",
+        )
+    if session.scalar(select(Agreement.id).where(Agreement.ref == ref)) is not None:
+        raise DomainError(_l("An agreement %(ref)s exists already.", ref=ref), "ref")
+    if kind not in AGREEMENT_KINDS:
+        raise DomainError(_l("Choose the kind of agreement."), "kind")
+    _check_terms(kind, terms, None)
+    agreement = Agreement(ref=ref, kind=kind, status="draft", version=1)
+    _write_terms(agreement, terms)
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def update_agreement(
+    session: Session,
+    agreement: Agreement,
+    terms: AgreementTerms,
+    *,
+    actor: Any,
+    change: ChangeRequest | None = None,
+) -> ChangeRecord | None:
+    """Change the agreement's terms; on an agreement in force, only with a change request."""
+    _check_terms(agreement.kind, terms, agreement)
+    changes = _differences(agreement, terms)
+    if changes:
+        require_if_controlled(agreement, change)
+    _write_terms(agreement, terms)
+    return record_if_controlled(session, agreement, changes, change, actor=actor)
+
+
+def change_status(
+    session: Session, agreement: Agreement, status: str, *, actor: Any, change: ChangeRequest | None
+) -> ChangeRecord:
+    """Move along TRANSITIONS; every move is recorded (leaving draft keeps version 1)."""
+    allowed = TRANSITIONS.get(agreement.status, ())
+    if status not in allowed:
+        raise DomainError(
+            _l(
+                "%(ref)s cannot move from %(before)s to %(after)s.",
+                ref=agreement.ref,
+                before=agreement.status,
+                after=status,
+            ),
+            "status",
+        )
+    change = check_request(change)
+    moved = FieldChange("agreement", agreement.ref, "status", agreement.status, status)
+    leaving_draft = agreement.status == "draft"
+    agreement.status = status
+    return record(session, agreement, [moved], change, actor=actor, bump=not leaving_draft)
+
+
+# Checks ---------------------------------------------------------------------------------------
+
+
+def _check_terms(kind: str, terms: AgreementTerms, agreement: Agreement | None) -> None:
+    if not (terms.title or "").strip():
+        raise DomainError(_l("Give the agreement a title."), "title")
+    if len(terms.title.strip()) > TITLE_LENGTH:
+        raise DomainError(_l("must be at most %(count)d characters", count=TITLE_LENGTH), "title")
+    _check_party(kind, terms)
+    _check_parent(kind, terms, agreement)
+    if terms.start is None:
+        raise DomainError(_l("Give the start date."), "start")
+    if terms.end is None:
+        raise DomainError(_l("Give the end date."), "end")
+    if terms.end < terms.start:
+        raise DomainError(
+            _l("The agreement ends before it starts (%(start)s).", start=terms.start), "end"
+        )
+    _check_renewal(terms)
+    _check_commercial(terms)
+    _check_services(terms, agreement)
+
+
+def _check_party(kind: str, terms: AgreementTerms) -> None:
+    if kind == "sla":
+        if terms.customer is None:
+            raise DomainError(_l("A customer SLA's party is a customer: choose one."), "customer")
+        if terms.supplier is not None:
+            raise DomainError(
+                _l("A customer SLA's party is a customer, not a supplier."), "supplier"
+            )
+        return
+    if terms.supplier is None:
+        raise DomainError(_l("The party of this agreement is a supplier: choose one."), "supplier")
+    if terms.customer is not None:
+        raise DomainError(
+            _l("The party of this agreement is a supplier, not a customer."), "customer"
+        )
+    if kind == "ola" and terms.supplier.kind != "internal":
+        raise DomainError(
+            _l(
+                "%(name)s is an external supplier; an OLA is made with an internal supplier.",
+                name=terms.supplier.name,
+            ),
+            "supplier",
+        )
+    if kind != "ola" and terms.supplier.kind != "external":
+        raise DomainError(
+            _l(
+                "%(name)s is an internal supplier; use an OLA, or choose an external supplier.",
+                name=terms.supplier.name,
+            ),
+            "supplier",
+        )
+
+
+def _check_parent(kind: str, terms: AgreementTerms, agreement: Agreement | None) -> None:
+    parent = terms.parent
+    if kind != "subcontract":
+        if parent is not None:
+            raise DomainError(_l("Only a sub-contract has a parent agreement."), "parent")
+        return
+    if parent is None:
+        raise DomainError(
+            _l(
+                "A sub-contract is placed under the lead supplier's underpinning contract: "
+                "choose it."
+            ),
+            "parent",
+        )
+    if parent.kind != "underpinning" or (agreement is not None and parent.id == agreement.id):
+        raise DomainError(
+            _l(
+                "%(ref)s is not an underpinning contract; a sub-contract's parent must be one.",
+                ref=parent.ref,
+            ),
+            "parent",
+        )
+
+
+def _check_renewal(terms: AgreementTerms) -> None:
+    if terms.notice_days is None or terms.notice_days < 0:
+        raise DomainError(_l("must be 0 or more days"), "notice_days")
+    if terms.renewal_months is not None and terms.renewal_months < 1:
+        raise DomainError(_l("must be at least 1 month"), "renewal_months")
+    if terms.auto_renew and terms.renewal_months is None:
+        raise DomainError(
+            _l("An agreement that renews itself needs the length of each renewal."),
+            "renewal_months",
+        )
+    if terms.review_months is not None and terms.review_months < 1:
+        raise DomainError(_l("must be at least 1 month"), "review_months")
+
+
+def _check_commercial(terms: AgreementTerms) -> None:
+    try:
+        charge = parse_decimal(terms.monthly_charge, MONEY_DIGITS)
+    except InvalidValue as error:
+        raise DomainError(error.message, "monthly_charge") from None
+    if charge < 0:
+        raise DomainError(_l("must not be negative"), "monthly_charge")
+    try:
+        parse_currency(terms.currency)
+    except InvalidValue as error:
+        raise DomainError(error.message, "currency") from None
+    if terms.credit_cap_pct is not None:
+        try:
+            cap = parse_decimal(terms.credit_cap_pct, PCT_DIGITS)
+        except InvalidValue as error:
+            raise DomainError(error.message, "credit_cap_pct") from None
+        if not 0 <= cap <= 100:
+            raise DomainError(_l("must be between 0 and 100"), "credit_cap_pct")
+
+
+def _check_services(terms: AgreementTerms, agreement: Agreement | None) -> None:
+    if not terms.services:
+        raise DomainError(_l("Choose at least one service in scope."), "services")
+    if agreement is None:
+        return
+    kept = {service.id for service in terms.services}
+    for target in agreement.targets:
+        if target.service_id not in kept:
+            raise DomainError(
+                _l(
+                    "Target %(target)s is for service %(service)s; remove the target first.",
+                    target=target.label,
+                    service=target.service.code,
+                ),
+                "services",
+            )
+
+
+# Writing and comparing ------------------------------------------------------------------------
+
+
+def _party_code(party: Customer | Supplier | None) -> str | None:
+    return party.code if party is not None else None
+
+
+def _compared(terms: AgreementTerms) -> dict[str, object]:
+    """Each field as a change record writes it."""
+    values: dict[str, object] = {
+        "title": terms.title.strip(),
+        "customer": _party_code(terms.customer),
+        "supplier": _party_code(terms.supplier),
+        "parent": terms.parent.ref if terms.parent is not None else None,
+        "owner": getattr(terms.owner, "email", None),
+        "start": terms.start,
+        "end": terms.end,
+        "notice_days": terms.notice_days,
+        "auto_renew": bool(terms.auto_renew),
+        "renewal_months": terms.renewal_months,
+        "review_months": terms.review_months,
+        "services": sorted(service.code for service in terms.services),
+        "monthly_charge": terms.monthly_charge,
+        "currency": terms.currency,
+        "credit_cap_pct": terms.credit_cap_pct,
+    }
+    for name in CONTRACT_CONTENTS:
+        values[name] = (terms.contents.get(name) or "").strip()
+    return {name: plain(value) for name, value in values.items()}
+
+
+def _differences(agreement: Agreement, terms: AgreementTerms) -> list[FieldChange]:
+    before = _compared(AgreementTerms.of(agreement))
+    after = _compared(terms)
+    return [
+        FieldChange("agreement", agreement.ref, name, before[name], after[name])
+        for name in after
+        if before[name] != after[name]
+    ]
+
+
+def _write_terms(agreement: Agreement, terms: AgreementTerms) -> None:
+    agreement.title = terms.title.strip()
+    agreement.customer = terms.customer
+    agreement.supplier = terms.supplier
+    agreement.parent = terms.parent
+    agreement.owner = terms.owner
+    agreement.start = terms.start
+    agreement.end = terms.end
+    agreement.notice_days = terms.notice_days
+    agreement.auto_renew = bool(terms.auto_renew)
+    agreement.renewal_months = terms.renewal_months
+    agreement.review_months = terms.review_months
+    agreement.services = sorted(terms.services, key=lambda service: service.code)
+    agreement.monthly_charge = terms.monthly_charge
+    agreement.currency = terms.currency
+    agreement.credit_cap_pct = terms.credit_cap_pct
+    for name in CONTRACT_CONTENTS:
+        setattr(agreement, name, (terms.contents.get(name) or "").strip())
+
+
+# Term, reviews and completeness ---------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last))
+
+
+def notice_deadline(agreement: Agreement) -> date:
+    """The last day on which notice can be given to end the agreement at its end date."""
+    return agreement.end - timedelta(days=agreement.notice_days)
+
+
+def next_review_due(agreement: Agreement) -> date | None:
+    """``review_months`` after the last review, or after the start when none was held."""
+    if not agreement.review_months:
+        return None
+    held = [review.held_on for review in agreement.reviews]
+    return add_months(max(held) if held else agreement.start, agreement.review_months)
+
+
+def allowed_statuses(agreement: Agreement) -> tuple[str, ...]:
+    return TRANSITIONS.get(agreement.status, ())
+
+
+def missing_contents(agreement: Agreement) -> list[str]:
+    """The ISO/IEC 20000-1 contents still empty (only supplier agreements must state them)."""
+    if agreement.kind not in SUPPLIER_AGREEMENT_KINDS:
+        return []
+    return [name for name in CONTRACT_CONTENTS if not (getattr(agreement, name) or "").strip()]
+
+
+def incomplete() -> ColumnElement[bool]:
+    """SQL: a supplier agreement with at least one of the contract contents empty."""
+    return and_(
+        Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS),
+        or_(*(getattr(Agreement, name) == "" for name in CONTRACT_CONTENTS)),
+    )
+
+
+def incomplete_active_agreements(session: Session, owner_id: int | None = None) -> list[Agreement]:
+    """Active supplier agreements whose contents are incomplete, by owner, for their owners."""
+    statement = select(Agreement).where(Agreement.status == "active", incomplete())
+    if owner_id is not None:
+        statement = statement.where(Agreement.owner_id == owner_id)
+    return list(session.scalars(statement.order_by(Agreement.owner_id, Agreement.ref)))
