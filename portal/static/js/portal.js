@@ -1,4 +1,4 @@
-// Underpin's only script: confirm dialogs and copy buttons. Pages work without it.
+// Underpin's shared script: confirm dialogs, copy buttons, menus. Pages work without it.
 (function () {
   "use strict";
 
@@ -25,6 +25,21 @@
         window.setTimeout(function () { button.textContent = label; }, 2000);
       });
     });
+  });
+
+  // Navigation menus (<details>): one open at a time, closed by a click elsewhere or Escape.
+  var menus = document.querySelectorAll(".main-nav .nav-group details");
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) { return; }
+      menus.forEach(function (other) { if (other !== menu) { other.open = false; } });
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) { if (!menu.contains(event.target)) { menu.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { menus.forEach(function (menu) { menu.open = false; }); }
   });
 
   // Read-only secrets are selected whole on focus, ready to copy by hand.
