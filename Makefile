@@ -30,6 +30,11 @@ run: install
 	@echo "Underpin runs on http://127.0.0.1:5000 (Ctrl-C stops it)."
 	@$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger
 
+# Production: gunicorn on DATABASE_URL (PostgreSQL), SECRET_KEY required; migrate first.
+serve: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
 test: install
 	$(BIN)/pytest -q -m "not browser"
 

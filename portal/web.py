@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     Flask,
@@ -25,6 +27,8 @@ from portal.extensions import db
 from portal.forms import EmptyForm, LanguageForm, PasswordForm, TokenForm
 from portal.models import ApiToken
 from portal.permissions import can
+from scorecards import notices, periods
+from scorecards.review import waiting_count
 
 bp = Blueprint("web", __name__)
 
@@ -32,7 +36,28 @@ bp = Blueprint("web", __name__)
 @bp.route("/")
 @login_required
 def dashboard() -> str:
-    return render_template("dashboard.html")
+    return render_template("dashboard.html", **_due_notices())
+
+
+def _due_notices() -> dict[str, object]:
+    """What is due: a supplier's own figures, or per supplier what last month still lacks."""
+    today = date.today()
+    if current_user.role == "supplier":
+        months = notices.figures_due(
+            db.session,
+            current_user.supplier_id,
+            today=today,
+            due_day=current_app.config["DUE_DAY"],
+        )
+        return {"due_months": months}
+    last_month = periods.shift(periods.of(today), -1)
+    return {
+        "missing_month": last_month,
+        "missing_by_supplier": notices.missing_by_supplier(db.session, last_month),
+        "waiting_review": (
+            waiting_count(db.session) if can(current_user, "review_measurements") else None
+        ),
+    }
 
 
 @bp.route("/language", methods=["POST"])
@@ -143,14 +168,19 @@ def init_app(app: Flask) -> None:
         auditlog,
         chain,
         governance,
+        health,
+        pdf_views,
         registers,
         review,
+        scorecards_web,
         submissions,
     )
 
     admin.init_app(app)
-    for area in (registers, agreements, governance, chain, auditlog, submissions, review):
+    for area in (registers, agreements, governance, chain, auditlog, submissions, review, health):
         app.register_blueprint(area.bp)
+    app.register_blueprint(pdf_views.bp)
+    app.register_blueprint(scorecards_web.bp)
 
     @app.context_processor
     def _template_helpers() -> dict[str, object]:
