@@ -171,6 +171,8 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 def init_app(app: Flask) -> None:
     from portal.chain_cli import alignment_command
+    from portal.measurements_cli import import_measurements_command
+    from portal.render_cli import render_scorecards_command
     from portal.scorecard_cli import scorecard_command
 
     for command in (
@@ -183,5 +185,7 @@ def init_app(app: Flask) -> None:
         demo_logins_command,
         alignment_command,
         scorecard_command,
+        render_scorecards_command,
+        import_measurements_command,
     ):
         app.cli.add_command(command)

@@ -29,9 +29,13 @@ class Listing:
     page: int = 1
 
     @classmethod
-    def from_request(cls, sorts: Mapping[str, Any], default_sort: str,
-                     search_columns: tuple[Any, ...] = (),
-                     filter_names: tuple[str, ...] = ()) -> Listing:
+    def from_request(
+        cls,
+        sorts: Mapping[str, Any],
+        default_sort: str,
+        search_columns: tuple[Any, ...] = (),
+        filter_names: tuple[str, ...] = (),
+    ) -> Listing:
         args = request.args
         sort = args.get("sort", default_sort)
         if sort.lstrip("-") not in sorts:
@@ -41,8 +45,11 @@ class Listing:
             sorts=sorts,
             default_sort=default_sort,
             search_columns=search_columns,
-            filters={name: args.get(name, "").strip() for name in filter_names
-                     if args.get(name, "").strip()},
+            filters={
+                name: args.get(name, "").strip()
+                for name in filter_names
+                if args.get(name, "").strip()
+            },
             q=args.get("q", "").strip()[:200],
             sort=sort,
             page=int(page) if page.isdigit() and int(page) > 0 else 1,
@@ -64,7 +71,9 @@ class Listing:
     def paginate(self, statement: Select[Any], per_page: int | None = None) -> Pagination:
         per_page = per_page or current_app.config["PAGE_SIZE"]
         return db.paginate(
-            self.ordered(self.search(statement)), page=self.page, per_page=per_page,
+            self.ordered(self.search(statement)),
+            page=self.page,
+            per_page=per_page,
             error_out=False,
         )
 

@@ -14,6 +14,7 @@ from contracts.errors import DomainError
 from contracts.models import Supplier
 from portal import jsonio, scoring
 from portal.extensions import db
+from portal.pdf_views import scorecard_pdf
 from scorecards import scorecard
 
 
@@ -33,9 +34,21 @@ from scorecards import scorecard
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh_Hans_CN"]),
+    default="en",
+    show_default=True,
+    help="Language of the PDF.",
+)
 @with_appcontext
 def scorecard_command(
-    supplier_code: str, first: str | None, last: str | None, output_format: str, out: Path | None
+    supplier_code: str,
+    first: str | None,
+    last: str | None,
+    output_format: str,
+    out: Path | None,
+    lang: str,
 ) -> None:
     """A supplier's scorecard over a window of months."""
     supplier = db.session.scalar(select(Supplier).where(Supplier.code == supplier_code))
@@ -47,15 +60,27 @@ def scorecard_command(
     except DomainError as error:
         click.echo(f"Error: --{error.field}: {error.message}", err=True)
         sys.exit(2)
+    if output_format == "pdf":
+        _write_pdf(scorecard_pdf(db.session, supplier, first, last, lang), out)
+        return
     card = scorecard.build(
         db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
     )
-    if output_format == "pdf":
-        click.echo("Error: --format pdf: the PDF scorecard is not built yet.", err=True)
-        sys.exit(2)
     text = jsonio.dumps(scorecard.as_json(card), indent=1) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {out}.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _write_pdf(content: bytes, out: Path | None) -> None:
+    if out:
+        out.write_bytes(content)
+        click.echo(f"Wrote {out}.", err=True)
+        return
+    stdout = click.get_binary_stream("stdout")
+    if stdout.isatty():
+        click.echo("Error: --out: a PDF is not written to a terminal; give --out FILE.", err=True)
+        sys.exit(2)
+    stdout.write(content)

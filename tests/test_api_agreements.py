@@ -20,12 +20,14 @@ def example(session):
 
 
 def token_for(session, make, role, supplier_code=None):
-    from contracts.models import Supplier
     from sqlalchemy import select
+
+    from contracts.models import Supplier
 
     supplier = (
         session.scalar(select(Supplier).where(Supplier.code == supplier_code))
-        if supplier_code else None
+        if supplier_code
+        else None
     )
     user = make.user(role, supplier=supplier)
     return {"Authorization": f"Bearer {accounts.create_token(session, user, 'api').secret}"}
@@ -36,11 +38,20 @@ def test_staff_list_every_agreement_by_ref(client, session, make, example):
     assert response.status_code == 200
     body = response.json
     assert [item["ref"] for item in body["items"]] == [
-        "OLA-NETOPS", "SLA-ACME-CRM", "SLA-JZ-NET", "SUB-SZDC-01", "UC-CLOUDCO-2026"]
+        "OLA-NETOPS",
+        "SLA-ACME-CRM",
+        "SLA-JZ-NET",
+        "SUB-SZDC-01",
+        "UC-CLOUDCO-2026",
+    ]
     assert (body["page"], body["per_page"], body["total"]) == (1, 50, 5)
     sub = body["items"][3]
     assert (sub["kind"], sub["supplier"], sub["parent"], sub["start"]) == (
-        "subcontract", "SZDC", "UC-CLOUDCO-2026", "2026-03-01")
+        "subcontract",
+        "SZDC",
+        "UC-CLOUDCO-2026",
+        "2026-03-01",
+    )
 
 
 def test_filters_and_pages(client, session, make, example):
@@ -53,33 +64,47 @@ def test_filters_and_pages(client, session, make, example):
     assert [item["ref"] for item in by_supplier["items"]] == ["SUB-SZDC-01"]
     second = client.get("/api/v1/agreements?per_page=2&page=2", headers=headers).json
     assert ([item["ref"] for item in second["items"]], second["total"]) == (
-        ["SLA-JZ-NET", "SUB-SZDC-01"], 5)
+        ["SLA-JZ-NET", "SUB-SZDC-01"],
+        5,
+    )
 
 
 def test_bad_query_arguments_name_the_field(client, session, make, example):
-    response = client.get("/api/v1/agreements?kind=contract&page=0",
-                          headers=token_for(session, make, "auditor"))
+    response = client.get(
+        "/api/v1/agreements?kind=contract&page=0", headers=token_for(session, make, "auditor")
+    )
     assert response.status_code == 422
     assert set(response.json["error"]["details"]) == {"kind", "page"}
 
 
 def test_one_agreement_with_targets_and_what_they_underpin(client, session, make, example):
-    response = client.get("/api/v1/agreements/UC-CLOUDCO-2026",
-                          headers=token_for(session, make, "auditor"))
+    response = client.get(
+        "/api/v1/agreements/UC-CLOUDCO-2026", headers=token_for(session, make, "auditor")
+    )
     body = response.json
     assert (body["version"], body["services"], body["monthly_charge"], body["currency"]) == (
-        1, ["CRM"], 40000.0, "USD")
+        1,
+        ["CRM"],
+        40000.0,
+        "USD",
+    )
     assert body["credit_cap_pct"] == 10.0
     avail = next(t for t in body["targets"] if t["metric"] == "AVAIL")
     assert (avail["target"], avail["weight"], avail["credit_pct"], avail["direction"]) == (
-        99.9, 2.0, 5.0, "higher")
+        99.9,
+        2.0,
+        5.0,
+        "higher",
+    )
     assert avail["underpins"] == [
-        {"agreement": "SLA-ACME-CRM", "metric": "AVAIL", "service": "CRM", "group": None}]
+        {"agreement": "SLA-ACME-CRM", "metric": "AVAIL", "service": "CRM", "group": None}
+    ]
     assert body["open_disputes"] == [] and body["reviews"] == []
 
 
 def test_a_supplier_sees_its_own_agreements_and_the_sub_contracts_under_them(
-        client, session, make, example):
+    client, session, make, example
+):
     headers = token_for(session, make, "supplier", "CLOUDCO")
     listed = client.get("/api/v1/agreements", headers=headers).json
     assert [item["ref"] for item in listed["items"]] == ["SUB-SZDC-01", "UC-CLOUDCO-2026"]

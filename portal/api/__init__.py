@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask_login import current_user
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -17,7 +18,26 @@ from portal.extensions import csrf
 API_PREFIX = "/api/v1"
 
 
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "e.g. not_found, forbidden"})
+    message = fields.String(required=True)
+    details = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": 'Each bad field or list index, e.g. {"[2].value": [...]}'},
+    )
+
+
+class ErrorSchema(Schema):
+    """Every error of the API: ``{"error": {"code", "message", "details"}}`` (SPEC 4)."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
 class UnderpinApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self) -> None:
         # flask-smorest would answer every HTTP error of the whole app in its own JSON shape;
         # portal.errors answers JSON under /api/ (in the spec's shape) and HTML elsewhere.
@@ -63,9 +83,12 @@ def init_app(app: Flask) -> None:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api.init_app(app)
-    from portal.api import agreements, alignment, me, scorecards
+    from portal.api import agreements, alignment, me, measurements, scorecards
 
-    for resource in (me, agreements, alignment, scorecards):
+    for resource in (me, agreements, alignment, scorecards, measurements):
         csrf.exempt(resource.blp)  # bearer tokens, not cookies: nothing to forge
         api.register_blueprint(resource.blp)
     app.before_request(_require_token)
+    from portal import api_docs
+
+    app.register_blueprint(api_docs.bp)  # /api: this API described for people

@@ -24,7 +24,9 @@ from portal.extensions import db
 from portal.permissions import agreement_scope
 
 blp = Blueprint(
-    "agreements_api", __name__, url_prefix="/api/v1/agreements",
+    "agreements_api",
+    __name__,
+    url_prefix="/api/v1/agreements",
     description="Customer SLAs, underpinning contracts, OLAs and sub-contracts",
 )
 
@@ -176,8 +178,10 @@ def get_agreement(ref: str) -> dict[str, Any]:
         select(Agreement)
         .where(Agreement.ref == ref, agreement_scope(current_user))
         .options(
-            selectinload(Agreement.targets).selectinload(Target.underpins)
-            .selectinload(Link.upper).selectinload(Target.agreement),
+            selectinload(Agreement.targets)
+            .selectinload(Target.underpins)
+            .selectinload(Link.upper)
+            .selectinload(Target.agreement),
             selectinload(Agreement.services),
         )
     )

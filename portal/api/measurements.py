@@ -1,0 +1,396 @@
+"""``/api/v1/measurements``: submit monthly figures (one or a list, all or nothing), list them,
+and review them.
+
+Figures go through ``scorecards.submissions.submit``, the path the form and the spreadsheets
+use; the marshmallow schemas here document the body, the checks are the shared path's.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_smorest import abort as api_abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from contracts.db import utcnow
+from contracts.errors import DomainError
+from contracts.models import Agreement, Metric, Service, Target
+from portal.extensions import db
+from portal.permissions import agreement_scope, can, supplier_binding
+from scorecards import review
+from scorecards.models import MEASUREMENT_STATUSES, Measurement
+from scorecards.submissions import Figure, SubmissionRefused, submit
+
+blp = Blueprint(
+    "measurements_api",
+    __name__,
+    url_prefix="/api/v1/measurements",
+    description="Monthly figures: submit (suppliers), list, accept or reject (vendor managers)",
+)
+
+PERIOD = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
+TEXT_FIELDS = ("agreement", "metric", "service", "period", "comment")
+FIELDS = frozenset((*TEXT_FIELDS, "value"))
+
+
+# ── Schemas (documentation of the body; the response schemas also serialize) ────────────────
+class MeasurementInSchema(Schema):
+    agreement = fields.String(required=True, metadata={"description": "Agreement ref"})
+    metric = fields.String(required=True, metadata={"description": "Metric code"})
+    service = fields.String(
+        allow_none=True,
+        metadata={"description": "Service code; optional where the agreement covers one"},
+    )
+    period = fields.String(required=True, metadata={"description": "Month, YYYY-MM"})
+    value = fields.Raw(
+        required=True,
+        metadata={
+            "description": 'A JSON number or a decimal string ("99.95"); within the metric\'s '
+            "sane range (0 to 100 for %, not negative for durations)",
+            "oneOf": [{"type": "number"}, {"type": "string"}],
+        },
+    )
+    comment = fields.String(allow_none=True, metadata={"description": "At most 4000 characters"})
+
+
+class MeasurementSchema(Schema):
+    id = fields.Integer(required=True)
+    agreement = fields.String(required=True)
+    metric = fields.String(required=True)
+    service = fields.String(required=True)
+    period = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    value = fields.Decimal(required=True, metadata={"description": "Rounded half-up to 2 places"})
+    comment = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(MEASUREMENT_STATUSES))
+    reject_reason = fields.String(required=True)
+    late = fields.Boolean(required=True)
+    submitted_at = fields.DateTime(required=True)
+    reviewed_at = fields.DateTime(allow_none=True)
+
+
+class SubmittedSchema(Schema):
+    items = fields.List(fields.Nested(MeasurementSchema), required=True)
+    count = fields.Integer(required=True)
+    late = fields.Integer(required=True, metadata={"description": "How many arrived late"})
+
+
+class MeasurementQuerySchema(Schema):
+    agreement = fields.String(metadata={"description": "Agreement ref"})
+    period = fields.String(
+        validate=validate.Regexp(PERIOD, error="must be a month written YYYY-MM"),
+        metadata={"description": "Month, YYYY-MM"},
+    )
+    status = fields.String(validate=validate.OneOf(MEASUREMENT_STATUSES))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class MeasurementPageSchema(Schema):
+    items = fields.List(fields.Nested(MeasurementSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class RejectSchema(Schema):
+    reason = fields.String(
+        required=True, metadata={"description": "Why; the supplier sees it. Required."}
+    )
+
+
+class DecisionSchema(Schema):
+    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=1000))
+    decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject")))
+    reason = fields.String(metadata={"description": "Required to reject"})
+
+
+class ReviewedSchema(Schema):
+    items = fields.List(fields.Nested(MeasurementSchema), required=True)
+
+
+SUBMIT_BODY = {
+    "required": True,
+    "description": "One figure, or a list of figures stored all or nothing.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    MeasurementInSchema,
+                    {"type": "array", "minItems": 1, "items": MeasurementInSchema},
+                ]
+            },
+            "example": [
+                {
+                    "agreement": "UC-HUAWEI-NET",
+                    "metric": "AVAIL",
+                    "period": "2026-06",
+                    "value": "99.95",
+                    "comment": "",
+                },
+                {
+                    "agreement": "UC-HUAWEI-NET",
+                    "metric": "P1_RESOLVE",
+                    "service": "NET",
+                    "period": "2026-06",
+                    "value": 3.5,
+                    "comment": "one P1 on the 14th",
+                },
+            ],
+        }
+    },
+}
+
+
+# ── Helpers ─────────────────────────────────────────────────────────────────────────────────
+def as_json(measurement: Measurement) -> dict[str, Any]:
+    target = measurement.target
+    return {
+        "id": measurement.id,
+        "agreement": target.agreement.ref,
+        "metric": target.metric.code,
+        "service": target.service.code,
+        "period": measurement.period,
+        "revision": measurement.revision,
+        "value": measurement.value,
+        "comment": measurement.comment,
+        "status": measurement.status,
+        "reject_reason": measurement.reject_reason,
+        "late": measurement.late,
+        "submitted_at": measurement.submitted_at,
+        "reviewed_at": measurement.reviewed_at,
+    }
+
+
+def _visible() -> Any:
+    return (
+        select(Measurement)
+        .join(Measurement.target)
+        .join(Target.agreement)
+        .join(Target.metric)
+        .join(Target.service)
+        .where(agreement_scope(current_user))
+        .options(
+            contains_eager(Measurement.target).options(
+                contains_eager(Target.agreement),
+                contains_eager(Target.metric),
+                contains_eager(Target.service),
+            )
+        )
+    )
+
+
+def _loaded(ids: list[int]) -> list[Measurement]:
+    by_id = {m.id: m for m in db.session.scalars(_visible().where(Measurement.id.in_(ids)))}
+    return [by_id[measurement_id] for measurement_id in ids if measurement_id in by_id]
+
+
+def _read_body() -> Any:
+    """The JSON body, decimals kept exact; ``NaN``/``Infinity`` stay text for the checks."""
+    try:
+        return json.loads(
+            request.get_data(cache=False) or b"", parse_float=Decimal, parse_constant=str
+        )
+    except (ValueError, UnicodeDecodeError):
+        api_abort(400, message=_("The body is not JSON."), details={"_body": [_("not JSON")]})
+
+
+def _figures(body: Any) -> list[Figure]:
+    if isinstance(body, dict):
+        entries, single = [body], True
+    elif isinstance(body, list):
+        entries, single = body, False
+    else:
+        api_abort(
+            422,
+            message=_("Send one figure (an object) or a list of figures."),
+            details={"_body": [_("must be an object or a list of objects")]},
+        )
+    if not entries:
+        api_abort(
+            422,
+            message=_("The list is empty: send at least one figure."),
+            details={"_body": [_("must contain at least one figure")]},
+        )
+    details: dict[str, list[str]] = {}
+    figures = []
+    for index, entry in enumerate(entries):
+        location = "" if single else f"[{index}]"
+        if not isinstance(entry, dict):
+            details[location or "_body"] = [_("must be an object")]
+            continue
+        for name in sorted(set(entry) - FIELDS):
+            details[_key(location, name)] = [_("unknown field")]
+        for name in TEXT_FIELDS:
+            if entry.get(name) is not None and not isinstance(entry[name], str):
+                details[_key(location, name)] = [_("must be a string")]
+        figures.append(
+            Figure(
+                location,
+                *(
+                    entry.get(name)
+                    for name in ("agreement", "metric", "service", "period", "value", "comment")
+                ),
+            )
+        )
+    if details:
+        api_abort(
+            422, message=_("Some figures are not valid; nothing was stored."), details=details
+        )
+    return figures
+
+
+def _key(location: str, name: str) -> str:
+    return f"{location}.{name}" if location else name
+
+
+def _refused(error: SubmissionRefused) -> None:
+    details: dict[str, list[str]] = {}
+    for problem in error.problems:
+        details.setdefault(_key(problem.location, problem.field), []).append(problem.message)
+    if any(problem.not_found for problem in error.problems):
+        api_abort(
+            404,
+            message=_("No such agreement that you may submit figures for; nothing was stored."),
+            details=details,
+        )
+    api_abort(422, message=_("Some figures are not valid; nothing was stored."), details=details)
+
+
+def _review_refused(error: DomainError) -> None:
+    db.session.rollback()
+    status = 404 if isinstance(error, review.UnknownFigure) else 422
+    if isinstance(error, review.NotReviewable):
+        status = 409
+    api_abort(
+        status, message=str(error.message), details={error.field or "_body": [str(error.message)]}
+    )
+
+
+# ── Endpoints ───────────────────────────────────────────────────────────────────────────────
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody=SUBMIT_BODY)
+@blp.response(201, SubmittedSchema)
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def submit_measurements() -> dict[str, Any]:
+    """Submit one figure or a list, all or nothing; each is stored as a new revision.
+
+    A supplier's token reaches only its own agreements: any other agreement answers 404 and
+    nothing is stored. ``details`` names each bad field, with its list index: ``[2].value``."""
+    if not can(current_user, "submit_measurements"):
+        api_abort(403, message=_("Only a supplier's users and administrators submit figures."))
+    figures = _figures(_read_body())
+    try:
+        result = submit(
+            db.session,
+            figures,
+            supplier_id=supplier_binding(current_user),
+            user_id=current_user.id,
+            now=utcnow(),
+            due_day=current_app.config["DUE_DAY"],
+        )
+    except SubmissionRefused as error:
+        db.session.rollback()
+        _refused(error)
+    items = [as_json(m) for m in _loaded(result.measurement_ids)]
+    db.session.commit()
+    return {"items": items, "count": result.count, "late": result.late}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(MeasurementQuerySchema, location="query")
+@blp.response(200, MeasurementPageSchema)
+def list_measurements(query: dict[str, Any]) -> dict[str, Any]:
+    """Every revision the token's user may see, by agreement, metric, service, period and
+    revision; filter by ``agreement``, ``period`` and ``status``."""
+    statement = _visible()
+    if "agreement" in query:
+        statement = statement.where(Agreement.ref == query["agreement"])
+    if "period" in query:
+        statement = statement.where(Measurement.period == query["period"])
+    if "status" in query:
+        statement = statement.where(Measurement.status == query["status"])
+    total = db.session.scalar(
+        select(func.count()).select_from(statement.with_only_columns(Measurement.id).subquery())
+    )
+    page, per_page = query["page"], query["per_page"]
+    measurements = db.session.scalars(
+        statement.order_by(
+            Agreement.ref, Metric.code, Service.code, Measurement.period, Measurement.revision
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return {
+        "items": [as_json(m) for m in measurements],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+
+def _decide(ids: list[int], decision: str, reason: str | None) -> list[dict[str, Any]]:
+    if not can(current_user, "review_measurements"):
+        api_abort(403, message=_("Only vendor managers and administrators review figures."))
+    visible = [m.id for m in _loaded(ids)]
+    try:
+        missing = [str(i) for i in ids if i not in visible]
+        if missing:
+            raise review.UnknownFigure(
+                _("No figure %(ids)s to review.", ids=", ".join(missing)), "ids"
+            )
+        actor = current_user._get_current_object()
+        if decision == "accept":
+            review.accept(db.session, ids, actor=actor, now=utcnow())
+        else:
+            review.reject(db.session, ids, reason, actor=actor, now=utcnow())
+    except DomainError as error:
+        _review_refused(error)
+    items = [as_json(m) for m in _loaded(ids)]
+    db.session.commit()
+    return items
+
+
+@blp.route("/<int:measurement_id>/accept", methods=["POST"])
+@blp.response(200, MeasurementSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def accept_measurement(measurement_id: int) -> dict[str, Any]:
+    """Accept a submitted revision (vendor managers). 409 when it was already reviewed."""
+    return _decide([measurement_id], "accept", None)[0]
+
+
+@blp.route("/<int:measurement_id>/reject", methods=["POST"])
+@blp.arguments(RejectSchema)
+@blp.response(200, MeasurementSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def reject_measurement(body: dict[str, Any], measurement_id: int) -> dict[str, Any]:
+    """Reject a submitted revision with a reason (required); the earlier value stays current."""
+    return _decide([measurement_id], "reject", body["reason"])[0]
+
+
+@blp.route("/review", methods=["POST"])
+@blp.arguments(DecisionSchema)
+@blp.response(200, ReviewedSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def review_measurements(body: dict[str, Any]) -> dict[str, Any]:
+    """Accept or reject many submitted revisions at once, all or nothing (one reason for a
+    rejected batch)."""
+    ids = list(dict.fromkeys(body["ids"]))
+    return {"items": _decide(ids, body["decision"], body.get("reason"))}

@@ -1,0 +1,95 @@
+"""PDF downloads: a supplier's scorecard and an agreement's renewal pack, in the user's language.
+
+Same visibility as the pages: a supplier's user reaches only its own supplier and its own
+agreements (404 otherwise, never a hint that the object exists). The CLI commands build their
+PDFs through the same two functions.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from flask import Blueprint, abort, request, send_file
+from flask_babel import force_locale, get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from contracts.errors import DomainError
+from contracts.models import Agreement, Supplier
+from portal import scoring
+from portal.extensions import db
+from portal.permissions import agreement_scope, can
+from scorecards import renewal
+from scorecards import scorecard as scorecards
+from scorecards.pdf.renewal_pdf import render_renewal_pack
+from scorecards.pdf.scorecard_pdf import render_scorecard
+
+FONT_PATH = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
+PDF = "application/pdf"
+
+bp = Blueprint("pdfs", __name__)
+
+
+def scorecard_pdf(
+    session: Session, supplier: Supplier, first: str, last: str, language: str
+) -> bytes:
+    """The supplier's scorecard over the window as PDF bytes, in ``language``."""
+    today = date.today()
+    card = scorecards.build(
+        session, supplier, first, last, today=today, thresholds=scoring.thresholds()
+    )
+    rows = session.execute(
+        select(Agreement.ref, Agreement.currency).where(Agreement.supplier_id == supplier.id)
+    )
+    currencies = {ref: currency for ref, currency in rows}
+    with force_locale(language):
+        return render_scorecard(
+            card, font_path=FONT_PATH, generated_at=datetime.now(UTC), currencies=currencies
+        )
+
+
+def renewal_pack_pdf(session: Session, agreement: Agreement, language: str) -> bytes:
+    facts = renewal.build(session, agreement, today=date.today(), thresholds=scoring.thresholds())
+    with force_locale(language):
+        return render_renewal_pack(facts, font_path=FONT_PATH, generated_at=datetime.now(UTC))
+
+
+def _download(content: bytes, name: str) -> Response:
+    return send_file(io.BytesIO(content), mimetype=PDF, as_attachment=True, download_name=name)
+
+
+@bp.route("/scorecards/<code>.pdf")
+@login_required
+def scorecard(code: str) -> Response:
+    supplier = scoring.visible_supplier(current_user, code)
+    if supplier is None or not can(current_user, "view_scorecards", supplier):
+        abort(404)
+    try:
+        first, last = scoring.window(request.args.get("from"), request.args.get("to"), date.today())
+    except DomainError:
+        abort(400)
+    content = scorecard_pdf(db.session, supplier, first, last, str(get_locale()))
+    return _download(content, f"scorecard-{supplier.code}-{first}-{last}.pdf")
+
+
+@bp.route("/agreements/<ref>/renewal-pack.pdf")
+@login_required
+def renewal_pack(ref: str) -> Response:
+    agreement = db.session.scalar(
+        select(Agreement).where(Agreement.ref == ref, agreement_scope(current_user))
+    )
+    if (
+        agreement is None
+        or not agreement.is_supplier_agreement
+        or not can(current_user, "view_scorecards", agreement)
+        # A supplier's user sees the sub-contracts under its agreements, but never another
+        # supplier's commercial record (credits, disputes, recommendation).
+        or (current_user.role == "supplier" and agreement.supplier_id != current_user.supplier_id)
+    ):
+        abort(404)
+    content = renewal_pack_pdf(db.session, agreement, str(get_locale()))
+    return _download(content, f"renewal-pack-{agreement.ref}.pdf")
