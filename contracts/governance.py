@@ -7,7 +7,6 @@ that hold whoever acts. ``actor`` is the acting user, or ``None`` for the system
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
+from contracts.agreements import add_months
 from contracts.errors import DomainError
 from contracts.models import (
     ACTION_SOURCES,
@@ -57,26 +57,6 @@ REVIEWED_STATUSES = ("active", "under_review")
 
 
 # ── Reviews ──────────────────────────────────────────────────────────────────────────────────
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months; the day is clamped to the month's end (Aug 31 → Feb 28)."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def last_review(agreement: Agreement) -> Review | None:
-    return max(agreement.reviews, key=lambda review: (review.held_on, review.id), default=None)
-
-
-def next_review_due(agreement: Agreement) -> date | None:
-    """``review_months`` after the last review, or after the start when never reviewed."""
-    if not agreement.review_months:
-        return None
-    latest = last_review(agreement)
-    since = latest.held_on if latest is not None else agreement.start
-    return add_months(since, agreement.review_months)
-
-
 def record_review(
     session: Session,
     agreement: Agreement,

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, select
 
-from contracts import governance
+from contracts import agreements, governance
 from contracts.errors import DomainError
 from contracts.models import DISPUTE_STATUSES, Agreement, Dispute, Supplier
 from portal.extensions import db
@@ -126,7 +126,7 @@ class AgreementPanels:
 def governance_panels(agreement: Agreement) -> AgreementPanels:
     """What templates/governance/_agreement_panels.html shows for ``agreement``."""
     today = date.today()
-    due = governance.next_review_due(agreement)
+    due = agreements.next_review_due(agreement)
     in_force = agreement.status in governance.REVIEWED_STATUSES
     return AgreementPanels(
         reviews=sorted(agreement.reviews, key=lambda r: (r.held_on, r.id), reverse=True),

@@ -85,6 +85,8 @@ def _supplier_reaches(user: User, obj: Any, write: bool) -> bool:
     if isinstance(obj, AuditEntry):
         return False
     agreement = _agreement_of(obj)
+    if agreement is None and isinstance(obj, ImprovementAction):
+        return False  # a plan entry on no agreement is the provider's own business
     if agreement is None:
         # Reference data (metrics, customers, services) is readable, never writable.
         return not write

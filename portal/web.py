@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -23,8 +24,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal import accounts
+from portal import dashboard as dashboard_data
 from portal.extensions import db
 from portal.forms import EmptyForm, LanguageForm, PasswordForm, TokenForm
+from portal.jsonio import round_half_up
 from portal.models import ApiToken
 from portal.permissions import can
 from scorecards import notices, periods
@@ -36,7 +39,20 @@ bp = Blueprint("web", __name__)
 @bp.route("/")
 @login_required
 def dashboard() -> str:
-    return render_template("dashboard.html", **_due_notices())
+    today = date.today()
+    panels = (
+        dashboard_data.supplier(current_user, today)
+        if current_user.role == "supplier"
+        else dashboard_data.staff(current_user, today)
+    )
+    return render_template(
+        "dashboard.html", today=today, two=two_places, **_due_notices(), **panels
+    )
+
+
+def two_places(value: Decimal) -> str:
+    """A score or value for display: half-up to 2 decimals, as in the JSON."""
+    return format(round_half_up(value), "f")
 
 
 def _due_notices() -> dict[str, object]:

@@ -146,3 +146,10 @@ def test_only_admin_and_auditor_see_the_audit_log(make):
         )
     }
     assert allowed == {"admin", "auditor"}
+
+
+def test_a_supplier_does_not_see_actions_on_no_agreement(make):
+    from contracts.models import ImprovementAction
+
+    user = make.user("supplier", supplier=make.supplier())
+    assert not can(user, "view_contracts", ImprovementAction(title="Provider-wide"))

@@ -1,0 +1,99 @@
+"""What each role's dashboard shows: gathered from the domain's queries for the current user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from contracts import agreements as agreement_rules
+from contracts import governance
+from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement
+from portal import scoring
+from portal.extensions import db
+from portal.permissions import agreement_scope, can, supplier_binding
+from scorecards import periods, scorecard
+from scorecards.overview import portfolio_overview
+from scorecards.risk import commitments_at_risk
+
+HORIZON_DAYS = 90
+IN_FORCE = ("active", "under_review")
+
+
+@dataclass(frozen=True)
+class Dated:
+    agreement: Agreement
+    on: date
+
+
+def _in_force(user: Any) -> list[Agreement]:
+    return list(
+        db.session.scalars(
+            select(Agreement)
+            .where(
+                agreement_scope(user),
+                Agreement.status.in_(IN_FORCE),
+                Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS),
+            )
+            .options(selectinload(Agreement.supplier))
+            .order_by(Agreement.ref)
+        )
+    )
+
+
+def _upcoming(agreements: list[Agreement], day_of: Any, today: date) -> list[Dated]:
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    rows = [Dated(a, day_of(a)) for a in agreements]
+    return sorted(
+        (r for r in rows if today <= r.on <= horizon), key=lambda r: (r.on, r.agreement.ref)
+    )
+
+
+def _open_disputes(user: Any) -> int:
+    scope = governance.dispute_scope(supplier_binding(user))
+    statement = governance.disputes_query(scope, status="unresolved")
+    return db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def staff(user: Any, today: date) -> dict[str, Any]:
+    last = periods.shift(periods.of(today), -1)
+    first = periods.shift(last, -11)
+    lines = portfolio_overview(db.session, first, last, thresholds=scoring.thresholds())
+    counts = {
+        rating: sum(1 for line in lines if line.rating == rating)
+        for rating in ("green", "amber", "red", "none")
+    }
+    worst = sorted((line for line in lines if line.score is not None), key=lambda line: line.score)[
+        :5
+    ]
+    in_force = _in_force(user)
+    return {
+        "window": (first, last),
+        "rating_counts": counts,
+        "worst_suppliers": worst,
+        "notice_deadlines": _upcoming(in_force, agreement_rules.notice_deadline, today),
+        "expiries": _upcoming(in_force, lambda a: a.end, today),
+        "reviews_overdue": governance.reviews_overdue(
+            db.session, agreement_scope(user), today=today
+        )[:8],
+        "open_disputes": _open_disputes(user) if can(user, "view_disputes") else None,
+        "risk_month": last,
+        "at_risk": commitments_at_risk(db.session, last),
+        "incomplete": (
+            agreement_rules.incomplete_active_agreements(db.session, user.id)
+            if can(user, "edit_contracts")
+            else []
+        ),
+    }
+
+
+def supplier(user: Any, today: date) -> dict[str, Any]:
+    last = periods.shift(periods.of(today), -1)
+    first = periods.shift(last, -11)
+    card = scorecard.build(
+        db.session, user.supplier, first, last, today=today, thresholds=scoring.thresholds()
+    )
+    return {"window": (first, last), "own_card": card, "open_disputes": _open_disputes(user)}
