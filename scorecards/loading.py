@@ -77,6 +77,7 @@ def agreement_facts(agreement: Agreement, open_disputes: int = 0) -> AgreementFa
         agreement.credit_cap_pct,
         open_disputes,
         agreement.title,
+        agreement.currency,
     )
 
 

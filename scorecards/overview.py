@@ -36,7 +36,8 @@ class SupplierLine:
     score: Decimal | None
     rating: str
     trend: list[tuple[str, Decimal | None]]  # (month, that month's score)
-    credits: Decimal
+    credits: Decimal  # a plain sum; meaningful only with one currency (see credits_by_currency)
+    credits_by_currency: dict[str, Decimal]
     missing: int  # figures missing in the window
     missing_last_month: int
     agreements: int
@@ -92,10 +93,14 @@ def _line(
 ) -> SupplierLine:
     results: list[TargetResult] = []
     credits = ZERO
+    by_currency: dict[str, Decimal] = {}
     for agreement in agreements:
         agreement_results = score_targets(agreement, first, last, values)
         results.extend(agreement_results)
-        credits += sum(credits_by_month(agreement, agreement_results).values(), ZERO)
+        amount = sum(credits_by_month(agreement, agreement_results).values(), ZERO)
+        credits += amount
+        if amount:
+            by_currency[agreement.currency] = by_currency.get(agreement.currency, ZERO) + amount
     supplier_score = score(results)
     trend = []
     for month in trend_window:
@@ -116,6 +121,7 @@ def _line(
         rating(supplier_score, thresholds),
         trend,
         credits,
+        dict(sorted(by_currency.items())),
         missing,
         missing_last,
         len(agreements),

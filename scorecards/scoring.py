@@ -62,6 +62,7 @@ class AgreementFacts:
     credit_cap_pct: Decimal | None = None
     open_disputes: int = 0
     title: str = ""
+    currency: str = ""
 
 
 def due_months(agreement: AgreementFacts, first: str, last: str) -> list[str]:

@@ -74,3 +74,24 @@ def test_queries_do_not_grow_with_the_portfolio(session, make):
         agreement = make.agreement("underpinning", supplier=supplier)
         make.measurement(make.target(agreement, make.metric()), "2026-02", "99.99")
     assert count() == before
+
+
+def test_credits_are_kept_apart_by_currency(session, make):
+    from datetime import date
+
+    supplier = make.supplier()
+    for currency, charge in (("USD", "1000"), ("CNY", "5000")):
+        agreement = make.agreement(
+            "underpinning",
+            supplier=supplier,
+            currency=currency,
+            monthly_charge=D(charge),
+            start=date(2026, 1, 1),
+        )
+        make.target(agreement, make.metric(), credit_pct="10")  # missing in Jan → 10 %
+    line = next(
+        line
+        for line in portfolio_overview(session, "2026-01", "2026-01")
+        if line.code == supplier.code
+    )
+    assert line.credits_by_currency == {"CNY": D(500), "USD": D(100)}
