@@ -36,7 +36,8 @@ def test_staff_dashboard_data(app, session, make, example):
     assert data["rating_counts"] == {"green": 2, "amber": 0, "red": 1, "none": 0}
     assert data["worst_suppliers"][0].code == "CLOUDCO"
     assert [(r.customer.sla, r.customer.metric) for r in data["at_risk"]] == [
-        ("SLA-ACME-CRM", "RESOLVE_P1")]
+        ("SLA-ACME-CRM", "RESOLVE_P1")
+    ]
     assert data["open_disputes"] == 1
     # UC-CLOUDCO-2026 ends 2026-12-31 with 90 days' notice: deadline 2026-10-02, not within 90
     # days of 2026-04-15; nothing expires by 2026-07-14.
@@ -44,7 +45,9 @@ def test_staff_dashboard_data(app, session, make, example):
     with app.test_request_context():
         later = dashboard.staff(manager, date(2026, 9, 20))
     assert [(row.agreement.ref, row.on) for row in later["notice_deadlines"]] == [
-        ("UC-CLOUDCO-2026", date(2026, 10, 2)), ("SUB-SZDC-01", date(2026, 11, 1))]
+        ("UC-CLOUDCO-2026", date(2026, 10, 2)),
+        ("SUB-SZDC-01", date(2026, 11, 1)),
+    ]
 
 
 def test_supplier_dashboard_data(app, session, make, example):
