@@ -222,7 +222,7 @@ def network_contracts(first: date) -> list[dict[str, Any]]:
     return [
         _agreement(
             first, "UC-HUAWEI-NET", "underpinning", "HUAWEI", "园区网络核心与运维服务",
-            (-3, 32), ["NET"],
+            (0, 32), ["NET"],
             [_target("AVAIL", "NET", "99.9", ("SLA-HVU-NET", "AVAIL", "NET", None),
                      weight="2", credit="5"),
              _target("P1_RESOLVE", "NET", "4", ("SLA-HVU-NET", "P1_RESOLVE", "NET", None),
@@ -240,7 +240,7 @@ def network_contracts(first: date) -> list[dict[str, Any]]:
         ),
         _agreement(
             first, "SUB-SHWL-FIELD", "subcontract", "SHWL", "现场工程师服务 (field engineering)",
-            (-3, 20), ["NET"],
+            (0, 20), ["NET"],
             [_target("P1_RESOLVE", "NET", "3", ("UC-HUAWEI-NET", "P1_RESOLVE", "NET", None),
                      credit="2"),
              _target("FTF", "NET", "85", ("UC-HUAWEI-NET", "FTF", "NET", None))],
@@ -252,7 +252,7 @@ def network_contracts(first: date) -> list[dict[str, Any]]:
             ),
         ),
         _agreement(
-            first, "OLA-NETOPS", "ola", "NETOPS", "Campus network operations OLA", (-6, 29),
+            first, "OLA-NETOPS", "ola", "NETOPS", "Campus network operations OLA", (0, 29),
             ["NET"],
             [_target("AVAIL", "NET", "99.95", ("SLA-HVU-NET", "AVAIL", "NET", None)),
              _target("P1_RESOLVE", "NET", "2", ("SLA-HVU-NET", "P1_RESOLVE", "NET", None)),
@@ -273,7 +273,7 @@ def hosting_contracts(first: date) -> list[dict[str, Any]]:
     return [
         _agreement(
             first, "UC-CLOUDCO-CRM", "underpinning", "CLOUDCO", "CRM platform hosting",
-            (-12, 23), ["CRM"],
+            (0, 23), ["CRM"],
             [_target("AVAIL", "CRM", "99.9", ("SLA-ACME-CRM", "AVAIL", "CRM", None),
                      weight="2", credit="5"),
              _target("P1_RESOLVE", "CRM", "4", ("SLA-ACME-CRM", "P1_RESOLVE", "CRM", None),
@@ -299,7 +299,7 @@ def hosting_contracts(first: date) -> list[dict[str, Any]]:
             ),
         ),
         _agreement(
-            first, "UC-SZDC-DC", "underpinning", "SZDC", "主数据中心托管与数据备份", (-6, 21),
+            first, "UC-SZDC-DC", "underpinning", "SZDC", "主数据中心托管与数据备份", (0, 21),
             ["DCH", "BACKUP"],
             [_target("AVAIL", "DCH", "99.9", ("SLA-JNMG-DCH", "AVAIL", "DCH", "dc-pair"),
                      weight="2", credit="5"),
@@ -314,7 +314,7 @@ def hosting_contracts(first: date) -> list[dict[str, Any]]:
         ),
         _agreement(
             first, "UC-CLOUDCO-DR", "underpinning", "CLOUDCO",
-            "Secondary data centre (active-active)", (-12, 29), ["DCH"],
+            "Secondary data centre (active-active)", (0, 29), ["DCH"],
             [_target("AVAIL", "DCH", "99.5", ("SLA-JNMG-DCH", "AVAIL", "DCH", "dc-pair"),
                      credit="3")],
             notice_days=90, review_months=12, monthly_charge="30000.00", currency="USD",
@@ -345,7 +345,7 @@ def service_desk_contracts(first: date) -> list[dict[str, Any]]:
     return [
         _agreement(
             first, "UC-NORTHWIND-SD-1", "underpinning", "NORTHWIND", "Service desk (first term)",
-            (-24, 5), ["SD"],
+            (0, 5), ["SD"],
             [_target("FTF", "SD", "75", credit="2"), _target("RESPONSE", "SD", "15", credit="2")],
             status="expired", notice_days=60, review_months=6, monthly_charge="22000.00",
             currency="USD", **desk_terms,

@@ -57,7 +57,7 @@ REVIEWS = [
     ("UC-SZDC-DC", 15, "improvement_needed", "Storage array fault caused backup failures; "
      "controller replaced. Renewal decision due before the notice deadline."),
     ("UC-CLOUDCO-DR", 7, "satisfactory", "Fail-over test to the secondary site passed."),
-    ("UC-NORTHWIND-SD-1", -2, "improvement_needed", "Late reports and low first-time fix."),
+    ("UC-NORTHWIND-SD-1", 1, "improvement_needed", "Late reports and low first-time fix."),
     ("UC-NORTHWIND-SD-1", 4, "unsatisfactory", "Renewed for a second term with a corrective "
      "plan and a 10 % credit cap."),
     ("UC-NORTHWIND-SD-2", 12, "improvement_needed", "Corrective plan behind schedule."),
