@@ -99,6 +99,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": "sqlite:///" + str(directory / "underpin.sqlite"),
         "FLASK_DEBUG": "1",
+        # Every test logs in again; the login throttle (10 a minute per address) would refuse.
+        "FLASK_LOGIN_RATE_LIMIT": "1000 per minute",
         "PYTHONUNBUFFERED": "1",
     }
     _run_flask(env, "db", "upgrade")
