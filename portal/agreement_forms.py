@@ -103,7 +103,7 @@ class AgreementForm(ChangeFields, FlaskForm):
     )
     currency = StringField(_l("Currency"), default="USD", validators=[DataRequired(), Length(3, 3)])
     credit_cap_pct = DecimalField(
-        _l("Credit cap (% of the monthly charge)"), places=None, validators=[Optional()]
+        _l("Credit cap (percentage of the monthly charge)"), places=None, validators=[Optional()]
     )
     scope = TextAreaField(CONTENT_LABELS["scope"])
     requirements = TextAreaField(CONTENT_LABELS["requirements"])
@@ -133,7 +133,7 @@ class TargetForm(ChangeFields, FlaskForm):
     target = DecimalField(_l("Target value"), places=None, validators=[InputRequired()])
     weight = DecimalField(_l("Weight"), default=1, places=None, validators=[InputRequired()])
     credit_pct = DecimalField(
-        _l("Service credit (% of the monthly charge)"),
+        _l("Service credit (percentage of the monthly charge)"),
         default=0,
         places=None,
         validators=[InputRequired()],

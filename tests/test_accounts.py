@@ -221,14 +221,18 @@ def test_the_openapi_document_is_public_and_lists_the_endpoints(client):
 def test_login_attempts_are_throttled(database_url):
     from tests.conftest import make_app
 
+    from portal.extensions import db, limiter
+
     app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
-    statuses = [
-        client.post("/login", data={"email": "x@example.com", "password": "wrong!"}).status_code
-        for _ in range(3)
-    ]
-    assert statuses == [401, 401, 429]
-    with app.app_context():
-        from portal.extensions import db
-
-        db.engine.dispose()
+    try:
+        statuses = [
+            client.post("/login", data={"email": "x@example.com", "password": "wrong!"})
+            .status_code
+            for _ in range(3)
+        ]
+        assert statuses == [401, 401, 429]
+    finally:
+        limiter.enabled = False  # the extension object is shared with the suite's app
+        with app.app_context():
+            db.engine.dispose()
