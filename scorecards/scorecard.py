@@ -54,7 +54,16 @@ class Scorecard:
 
     @property
     def credits(self) -> Decimal:
+        """The plain sum SPEC section 5 asks for; meaningful when there is one currency."""
         return sum((card.total_credits for card in self.agreements), ZERO)
+
+    @property
+    def credits_by_currency(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for card in self.agreements:
+            currency = card.facts.currency
+            totals[currency] = totals.get(currency, ZERO) + card.total_credits
+        return dict(sorted(totals.items()))
 
 
 def term_to_date(facts: AgreementFacts, today: date) -> tuple[str, str]:

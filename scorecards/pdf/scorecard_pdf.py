@@ -120,7 +120,13 @@ def _key_figures(card: Scorecard, styles: dict) -> Table:
         (_("Targets"), str(len(targets))),
         (_("Target-months met"), f"{sum(r.count('met') for r in targets)} / {due}"),
         (_("Figures missing"), str(sum(r.count("missing") for r in targets))),
-        (_("Service credits"), number(card.credits, grouped=True)),
+        (
+            _("Service credits"),
+            "<br/>".join(
+                money(amount, currency) for currency, amount in card.credits_by_currency.items()
+            )
+            or money(card.credits),
+        ),
         (_("Customer commitments at risk"), str(len(card.impact))),
     ]
     width = WIDTH / len(figures)
