@@ -20,7 +20,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) -f
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project Underpin -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 --project Underpin -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 run: install
@@ -47,3 +47,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance
+
+# Benchmarks (bench/README.md): SQLite by default, PostgreSQL with BENCH_DATABASE_URL set.
+.PHONY: bench bench-quick
+bench: install
+	$(BIN)/python bench/run.py --scale 1.0
+
+bench-quick: install
+	$(BIN)/python bench/run.py --scale 0.1

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Target
@@ -304,6 +304,15 @@ def _store(
     session: Session, checked: list[Checked], *, user_id: int | None, now: datetime, due_day: int
 ) -> list[Measurement]:
     keys = [(row.slot.target_id, row.period) for row in checked]
+    # Two submissions for the same target at once would both read the same highest revision.
+    # A no-op write to the targets' rows locks them first (row locks on PostgreSQL, the write
+    # lock on SQLite), so the second waits and then reads the first one's revision.
+    targets = Target.__table__
+    session.execute(
+        update(targets)
+        .where(targets.c.id.in_(sorted({target_id for target_id, _ in keys})))
+        .values(weight=targets.c.weight)
+    )
     latest = dict(
         ((target_id, period), revision)
         for target_id, period, revision in session.execute(

@@ -219,16 +219,14 @@ def test_the_openapi_document_is_public_and_lists_the_endpoints(client):
 
 
 def test_login_attempts_are_throttled(database_url):
-    from tests.conftest import make_app
-
     from portal.extensions import db, limiter
+    from tests.conftest import make_app
 
     app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     try:
         statuses = [
-            client.post("/login", data={"email": "x@example.com", "password": "wrong!"})
-            .status_code
+            client.post("/login", data={"email": "x@example.com", "password": "wrong!"}).status_code
             for _ in range(3)
         ]
         assert statuses == [401, 401, 429]

@@ -214,3 +214,93 @@ def test_many_figures_cost_no_query_per_figure(session, world):
         for n, (metric, month) in enumerate((m, p) for m in ("AVAIL", "P1") for p in months)
     ]
     assert selects_for(many) == one
+
+
+def test_two_submissions_of_the_same_figure_at_once_get_successive_revisions(app):
+    """Real commits from two connections at the same moment; cleaned up afterwards."""
+    import threading
+
+    from sqlalchemy import delete, text, update
+    from sqlalchemy.orm import Session
+
+    from contracts.models import Agreement, Metric, Service, Supplier, Target
+    from portal.extensions import db
+    from portal.models import AuditEntry, AuditHead
+
+    with app.app_context():
+        engine = db.engine
+        with Session(engine) as probe:
+            head = probe.get(AuditHead, 1)
+            start_seq, start_hash = head.seq, head.hash
+        with Session(engine) as setup:
+            supplier = Supplier(code="RACE", name="Race Ltd", kind="external", category="commodity")
+            service = Service(code="RACE-S", name="Race service")
+            metric = Metric(
+                code="RACE-M", name="Race", unit="%", direction="higher", composition="product"
+            )
+            agreement = Agreement(
+                ref="UC-RACE",
+                kind="underpinning",
+                title="Race",
+                supplier=supplier,
+                status="active",
+                start=date(2026, 1, 1),
+                end=date(2026, 12, 31),
+                services=[service],
+            )
+            setup.add(Target(agreement=agreement, metric=metric, service=service, target=D("99")))
+            setup.commit()
+            supplier_id = supplier.id
+        barrier = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        def send(value: str) -> None:
+            try:
+                with Session(engine) as session:
+                    barrier.wait(timeout=10)
+                    submit(
+                        session,
+                        [Figure("[0]", "UC-RACE", "RACE-M", "", "2026-06", value)],
+                        supplier_id=supplier_id,
+                        user_id=None,
+                        now=NOW,
+                    )
+                    session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+
+        threads = [threading.Thread(target=send, args=(v,)) for v in ("99.1", "99.2")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        try:
+            assert not failures, failures
+            with Session(engine) as check:
+                revisions = check.scalars(
+                    select(Measurement.revision)
+                    .join(Measurement.target)
+                    .join(Target.agreement)
+                    .where(Agreement.ref == "UC-RACE")
+                    .order_by(Measurement.revision)
+                ).all()
+            assert revisions == [1, 2]
+        finally:
+            with Session(engine) as cleanup:
+                ids = select(Target.id).join(Agreement).where(Agreement.ref == "UC-RACE")
+                cleanup.execute(delete(Measurement).where(Measurement.target_id.in_(ids)))
+                cleanup.execute(delete(Target).where(Target.id.in_(ids)))
+                cleanup.execute(
+                    text(
+                        "DELETE FROM agreement_services WHERE agreement_id IN "
+                        "(SELECT id FROM agreements WHERE ref = 'UC-RACE')"
+                    )
+                )
+                cleanup.execute(delete(Agreement).where(Agreement.ref == "UC-RACE"))
+                cleanup.execute(delete(Supplier).where(Supplier.code == "RACE"))
+                cleanup.execute(delete(Service).where(Service.code == "RACE-S"))
+                cleanup.execute(delete(Metric).where(Metric.code == "RACE-M"))
+                # Leave the audit log as it was, for the tests that follow.
+                cleanup.execute(delete(AuditEntry).where(AuditEntry.seq > start_seq))
+                cleanup.execute(update(AuditHead).values(seq=start_seq, hash=start_hash))
+                cleanup.commit()
