@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from contracts.models import Agreement, Dispute, Link, Target
+from contracts.models import Agreement, Dispute, Link, Metric, Service, Target
 from scorecards.models import Measurement
 from scorecards.scoring import AgreementFacts, ChainLink, CustomerTarget, TargetFacts
 
@@ -108,58 +108,77 @@ def customer_targets(
     session: Session, lower_ids: Select[Any]
 ) -> tuple[dict[int, list[CustomerTarget]], Select[Any]]:
     """The customer SLA targets that the selected targets underpin directly, each with all of
-    its links; and a SELECT of every target linked under them (for their values)."""
+    its links; and a SELECT of every target linked under them (for their values).
+
+    One statement of plain columns, whatever the number of links.
+    """
     upper = aliased(Target)
     sla = aliased(Agreement)
+    lower = aliased(Target)
+    party = aliased(Agreement)
     customer_ids = (
         select(upper.id)
         .join(Link, Link.upper_id == upper.id)
         .join(sla, sla.id == upper.agreement_id)
         .where(Link.lower_id.in_(lower_ids), sla.kind == "sla")
     )
-    links = list(
-        session.scalars(
-            select(Link)
-            .where(Link.upper_id.in_(customer_ids))
-            .options(
-                selectinload(Link.upper).options(
-                    selectinload(Target.agreement),
-                    selectinload(Target.metric),
-                    selectinload(Target.service),
-                ),
-                selectinload(Link.lower).selectinload(Target.agreement),
-            )
+    rows = session.execute(
+        select(
+            Link.upper_id,
+            Link.lower_id,
+            Link.group,
+            sla.ref,
+            Metric.code,
+            Service.code,
+            upper.target,
+            Metric.direction,
+            Metric.composition,
+            party.ref,
+            party.kind,
+            party.status,
+            party.start,
+            party.end,
         )
-    )
-    by_upper: dict[int, list[Link]] = defaultdict(list)
-    for link in links:
-        by_upper[link.upper_id].append(link)
-    customers: dict[int, CustomerTarget] = {}
-    for upper_id, group in by_upper.items():
-        target = group[0].upper
-        customers[upper_id] = CustomerTarget(
-            target.agreement.ref,
-            target.metric.code,
-            target.service.code,
-            target.target,
-            target.metric.direction,
-            target.metric.composition,
-            tuple(
-                ChainLink(link.lower_id, link.group, _term(link.lower.agreement)) for link in group
-            ),
-        )
+        .join(upper, Link.upper_id == upper.id)
+        .join(sla, sla.id == upper.agreement_id)
+        .join(Metric, Metric.id == upper.metric_id)
+        .join(Service, Service.id == upper.service_id)
+        .join(lower, Link.lower_id == lower.id)
+        .join(party, party.id == lower.agreement_id)
+        .where(Link.upper_id.in_(customer_ids))
+        .order_by(Link.upper_id, Link.id)
+    ).all()
+    heads: dict[int, tuple[Any, ...]] = {}
+    chain_links: dict[int, list[ChainLink]] = defaultdict(list)
+    for (
+        upper_id,
+        lower_id,
+        group,
+        ref,
+        metric,
+        service,
+        target,
+        direction,
+        composition,
+        lower_ref,
+        kind,
+        status,
+        start,
+        end,
+    ) in rows:
+        heads.setdefault(upper_id, (ref, metric, service, target, direction, composition))
+        term = AgreementFacts(lower_ref, kind, status, start, end, ())
+        chain_links[upper_id].append(ChainLink(lower_id, group, term))
+    customers = {
+        upper_id: CustomerTarget(*head, tuple(chain_links[upper_id]))
+        for upper_id, head in heads.items()
+    }
     underpinned: dict[int, list[CustomerTarget]] = defaultdict(list)
-    for link in links:
-        underpinned[link.lower_id].append(customers[link.upper_id])
+    for upper_id, links in chain_links.items():
+        for link in links:
+            underpinned[link.target_id].append(customers[upper_id])
     siblings = select(Link.lower_id).where(Link.upper_id.in_(customer_ids))
     return dict(underpinned), siblings
-
-
-def _term(agreement: Agreement) -> AgreementFacts:
-    """Only the term and status of an agreement matter for a link in a chain."""
-    return AgreementFacts(
-        agreement.ref, agreement.kind, agreement.status, agreement.start, agreement.end, ()
-    )
 
 
 def merge(*parts: Mapping[tuple[int, str], Decimal]) -> dict[tuple[int, str], Decimal]:
