@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier, Target
+from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Supplier, Target
 from scorecards import loading, periods
 from scorecards.scoring import (
     ZERO,
     AgreementFacts,
+    TargetFacts,
     TargetResult,
     Thresholds,
     credits_by_month,
@@ -52,17 +53,7 @@ def portfolio_overview(
     trend_months: int = 6,
 ) -> list[SupplierLine]:
     suppliers = list(session.scalars(select(Supplier).order_by(Supplier.code)))
-    agreements = session.scalars(
-        select(Agreement)
-        .where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
-        .options(
-            selectinload(Agreement.targets).selectinload(Target.metric),
-            selectinload(Agreement.targets).selectinload(Target.service),
-        )
-    )
-    by_supplier: dict[int, list[AgreementFacts]] = defaultdict(list)
-    for agreement in agreements:
-        by_supplier[agreement.supplier_id].append(loading.agreement_facts(agreement))
+    by_supplier = _agreement_facts(session)
     target_ids = (
         select(Target.id).join(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
     )
@@ -102,12 +93,12 @@ def _line(
         if amount:
             by_currency[agreement.currency] = by_currency.get(agreement.currency, ZERO) + amount
     supplier_score = score(results)
-    trend = []
-    for month in trend_window:
-        month_results = [
-            TargetResult(r.target, [m for m in r.months if m.period == month]) for r in results
-        ]
-        trend.append((month, score(month_results)))
+    # Each month's score from the same results, bucketed once (not rescanned per month).
+    by_month: dict[str, list[TargetResult]] = defaultdict(list)
+    for result in results:
+        for month in result.months:
+            by_month[month.period].append(TargetResult(result.target, [month]))
+    trend = [(month, score(by_month.get(month, []))) for month in trend_window]
     missing = sum(result.count("missing") for result in results)
     missing_last = sum(
         1 for result in results for m in result.months if m.period == last and m.status == "missing"
@@ -126,3 +117,86 @@ def _line(
         missing_last,
         len(agreements),
     )
+
+
+def _agreement_facts(session: Session) -> dict[int, list[AgreementFacts]]:
+    """Every supplier agreement with its targets, from one statement of plain columns (no ORM
+    objects: the overview reads the whole portfolio)."""
+    rows = session.execute(
+        select(
+            Agreement.id,
+            Agreement.supplier_id,
+            Agreement.ref,
+            Agreement.kind,
+            Agreement.status,
+            Agreement.start,
+            Agreement.end,
+            Agreement.monthly_charge,
+            Agreement.credit_cap_pct,
+            Agreement.title,
+            Agreement.currency,
+            Target.id,
+            Metric.code,
+            Service.code,
+            Target.target,
+            Metric.direction,
+            Target.weight,
+            Target.credit_pct,
+            Metric.unit,
+        )
+        .outerjoin(Target, Target.agreement_id == Agreement.id)
+        .outerjoin(Metric, Metric.id == Target.metric_id)
+        .outerjoin(Service, Service.id == Target.service_id)
+        .where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
+        .order_by(Agreement.ref, Target.id)
+    )
+    heads: dict[int, tuple] = {}
+    targets: dict[int, list[TargetFacts]] = defaultdict(list)
+    for row in rows:
+        (
+            agreement_id,
+            supplier_id,
+            ref,
+            kind,
+            status,
+            start,
+            end,
+            charge,
+            cap,
+            title,
+            currency,
+            target_id,
+            metric,
+            service,
+            value,
+            direction,
+            weight,
+            credit,
+            unit,
+        ) = row
+        heads.setdefault(
+            agreement_id, (supplier_id, ref, kind, status, start, end, charge, cap, title, currency)
+        )
+        if target_id is not None:
+            targets[agreement_id].append(
+                TargetFacts(target_id, metric, service, value, direction, weight, credit, unit)
+            )
+    by_supplier: dict[int, list[AgreementFacts]] = defaultdict(list)
+    for agreement_id, head in heads.items():
+        supplier_id, ref, kind, status, start, end, charge, cap, title, currency = head
+        by_supplier[supplier_id].append(
+            AgreementFacts(
+                ref,
+                kind,
+                status,
+                start,
+                end,
+                targets[agreement_id],
+                charge,
+                cap,
+                0,
+                title,
+                currency,
+            )
+        )
+    return by_supplier
