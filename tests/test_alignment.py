@@ -85,7 +85,7 @@ def target(
 
 
 def test_the_examples_alignment():
-    """/work/shared/examples/expected/alignment.json, by hand."""
+    """tests/examples/expected/alignment.json, by hand."""
     targets = [
         target(1, "SLA-ACME-CRM", "sla", "AVAIL", "99.5"),
         target(2, "SLA-ACME-CRM", "sla", "RESOLVE_P1", "8", "lower", "sum"),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from portal import accounts
 from scorecards.portfolio import import_portfolio
+from tests import EXAMPLES
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "portfolio.json"
+EXAMPLE = EXAMPLES / "portfolio.json"
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -15,8 +14,7 @@ from contracts.chain import build_trees, load_chain, what_if
 from contracts.models import Link
 from portal import accounts
 from scorecards.portfolio import import_portfolio
-
-EXAMPLES = Path(__file__).parents[2] / "shared/examples"
+from tests import EXAMPLES
 
 
 @pytest.fixture

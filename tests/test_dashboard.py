@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,9 +11,8 @@ from sqlalchemy import select
 from contracts.models import Agreement, Dispute, Supplier
 from portal import dashboard
 from scorecards.portfolio import import_portfolio
+from tests import EXAMPLES
 from tests.conftest import login
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
-from pathlib import Path
 
 from sqlalchemy import event
 
 from scorecards.overview import portfolio_overview
 from scorecards.portfolio import import_portfolio
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+from tests import EXAMPLES
 
 
 def load(session):

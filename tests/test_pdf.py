@@ -15,9 +15,9 @@ from sqlalchemy import select
 from contracts.models import Agreement, Dispute, Supplier
 from portal.extensions import db
 from scorecards.portfolio import import_portfolio
+from tests import EXAMPLES
 from tests.conftest import login, make_app
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 SZDC_NAME = "深圳数据中心有限公司"
 

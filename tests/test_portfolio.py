@@ -6,7 +6,6 @@ import copy
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +13,9 @@ from sqlalchemy import func, select
 from contracts.models import Agreement, Customer, Link, Metric, Service, Supplier, Target
 from scorecards.models import Measurement
 from scorecards.portfolio import PortfolioError, export_portfolio, import_portfolio
+from tests import EXAMPLES
 
-EXAMPLE = Path(__file__).parents[2] / "shared/examples/portfolio.json"
+EXAMPLE = EXAMPLES / "portfolio.json"
 NOT_A_DECIMAL = 'must be a decimal number, such as "99.95"'
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
-from pathlib import Path
 
 from scorecards.portfolio import import_portfolio
 from scorecards.risk import commitments_at_risk
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+from tests import EXAMPLES
 
 
 def test_march_resolution_breach_is_at_risk(session):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -13,8 +12,7 @@ from contracts.models import Supplier
 from portal import jsonio
 from scorecards import scorecard
 from scorecards.portfolio import import_portfolio
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+from tests import EXAMPLES
 
 
 @pytest.fixture

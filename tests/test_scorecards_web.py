@@ -1,6 +1,6 @@
 """The scorecard pages: /scorecards (portfolio overview) and /scorecards/<code> (one supplier).
 
-The numbers are the example portfolio's, worked out by hand in ../shared/examples/expected/:
+The numbers are the example portfolio's, worked out by hand in tests/examples/expected/:
 CLOUDCO over 2026-01..2026-06 scores 66.67 (AVAIL 4 of 6 met, RESOLVE_P1 4 of 6, equal
 weights), red; March misses both targets, June's AVAIL figure is missing; credits are
 40,000 × 8 % in March and in June = 6,400.00 USD; SZDC scores 75.00 (red), NETOPS 100.00 (green).
@@ -11,16 +11,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from contracts.models import Agreement, Supplier, Target
 from scorecards.portfolio import import_portfolio
+from tests import EXAMPLES
 from tests.conftest import login
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 WINDOW = {"from": "2026-01", "to": "2026-06"}
 
 

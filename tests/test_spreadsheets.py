@@ -8,7 +8,6 @@ import json
 import zipfile
 from datetime import datetime
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -27,8 +26,8 @@ from scorecards.spreadsheets import (
     template_xlsx,
 )
 from scorecards.submissions import SubmissionRefused
+from tests import EXAMPLES
 
-EXAMPLES = Path("/work/shared/examples")
 AUGUST = datetime(2026, 8, 5, 9, 0)
 HEADER = "agreement,service,metric,period,value,comment\n"
 
