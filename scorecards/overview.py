@@ -13,12 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Supplier, Target
+from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier, Target
 from scorecards import loading, periods
 from scorecards.scoring import (
     ZERO,
     AgreementFacts,
-    TargetFacts,
     TargetResult,
     Thresholds,
     credits_by_month,
@@ -53,7 +52,9 @@ def portfolio_overview(
     trend_months: int = 6,
 ) -> list[SupplierLine]:
     suppliers = list(session.scalars(select(Supplier).order_by(Supplier.code)))
-    by_supplier = _agreement_facts(session)
+    by_supplier = loading.agreements_by_supplier(
+        session, Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS)
+    )
     target_ids = (
         select(Target.id).join(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
     )
@@ -117,86 +118,3 @@ def _line(
         missing_last,
         len(agreements),
     )
-
-
-def _agreement_facts(session: Session) -> dict[int, list[AgreementFacts]]:
-    """Every supplier agreement with its targets, from one statement of plain columns (no ORM
-    objects: the overview reads the whole portfolio)."""
-    rows = session.execute(
-        select(
-            Agreement.id,
-            Agreement.supplier_id,
-            Agreement.ref,
-            Agreement.kind,
-            Agreement.status,
-            Agreement.start,
-            Agreement.end,
-            Agreement.monthly_charge,
-            Agreement.credit_cap_pct,
-            Agreement.title,
-            Agreement.currency,
-            Target.id,
-            Metric.code,
-            Service.code,
-            Target.target,
-            Metric.direction,
-            Target.weight,
-            Target.credit_pct,
-            Metric.unit,
-        )
-        .outerjoin(Target, Target.agreement_id == Agreement.id)
-        .outerjoin(Metric, Metric.id == Target.metric_id)
-        .outerjoin(Service, Service.id == Target.service_id)
-        .where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
-        .order_by(Agreement.ref, Target.id)
-    )
-    heads: dict[int, tuple] = {}
-    targets: dict[int, list[TargetFacts]] = defaultdict(list)
-    for row in rows:
-        (
-            agreement_id,
-            supplier_id,
-            ref,
-            kind,
-            status,
-            start,
-            end,
-            charge,
-            cap,
-            title,
-            currency,
-            target_id,
-            metric,
-            service,
-            value,
-            direction,
-            weight,
-            credit,
-            unit,
-        ) = row
-        heads.setdefault(
-            agreement_id, (supplier_id, ref, kind, status, start, end, charge, cap, title, currency)
-        )
-        if target_id is not None:
-            targets[agreement_id].append(
-                TargetFacts(target_id, metric, service, value, direction, weight, credit, unit)
-            )
-    by_supplier: dict[int, list[AgreementFacts]] = defaultdict(list)
-    for agreement_id, head in heads.items():
-        supplier_id, ref, kind, status, start, end, charge, cap, title, currency = head
-        by_supplier[supplier_id].append(
-            AgreementFacts(
-                ref,
-                kind,
-                status,
-                start,
-                end,
-                targets[agreement_id],
-                charge,
-                cap,
-                0,
-                title,
-                currency,
-            )
-        )
-    return by_supplier

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)
 def parse(period: str) -> tuple[int, int]:
     year, month = period.split("-")
     return int(year), int(month)
@@ -15,27 +17,31 @@ def make(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=16384)
 def shift(period: str, months: int) -> str:
     year, month = parse(period)
     year, index = divmod(year * 12 + month - 1 + months, 12)
     return make(year, index + 1)
 
 
-def span(first: str, last: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def span(first: str, last: str) -> tuple[str, ...]:
     """Every month from ``first`` to ``last``, inclusive (empty when ``last`` < ``first``)."""
     months = []
     current = first
     while current <= last:
         months.append(current)
         current = shift(current, 1)
-    return months
+    return tuple(months)
 
 
+@lru_cache(maxsize=4096)
 def first_day(period: str) -> date:
     year, month = parse(period)
     return date(year, month, 1)
 
 
+@lru_cache(maxsize=4096)
 def last_day(period: str) -> date:
     year, month = parse(period)
     return date(year, month, calendar.monthrange(year, month)[1])

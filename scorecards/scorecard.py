@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contracts.models import Supplier
+from contracts.models import Agreement, Supplier
 from scorecards import loading, periods
 from scorecards.scoring import (
     ZERO,
@@ -81,14 +81,14 @@ def build(
     today: date,
     thresholds: Thresholds = Thresholds(),
 ) -> Scorecard:
-    agreements = loading.supplier_agreements(session, supplier.id)
     disputes = loading.open_disputes(session, loading.agreement_ids_of(supplier.id))
-    facts = [loading.agreement_facts(a, disputes.get(a.id, 0)) for a in agreements]
+    facts = loading.agreements_by_supplier(
+        session, Agreement.supplier_id == supplier.id, open_disputes=disputes
+    ).get(supplier.id, [])
     earliest = min([first, *(periods.of(f.start) for f in facts)])
     latest = max([last, periods.shift(periods.of(today), -1)])
     values = loading.current_values(session, loading.target_ids_of(supplier.id), earliest, latest)
-    underpinned, siblings = loading.customer_targets(session, loading.target_ids_of(supplier.id))
-    chain_values = loading.merge(loading.current_values(session, siblings, first, last), values)
+    underpinned, _siblings = loading.customer_targets(session, loading.target_ids_of(supplier.id))
 
     cards = []
     for agreement in facts:
@@ -109,6 +109,17 @@ def build(
         )
     every_target = [result for card in cards for result in card.targets]
     supplier_score = score(every_target)
+    # Chains are composed only where the supplier's own linked target failed (customer impact):
+    # read the other links' values for just those customer targets and months.
+    failing = {
+        (customer.id, month)
+        for result in every_target
+        for customer in underpinned.get(result.target.id, ())
+        for month in result.failed
+    }
+    chain_values = loading.merge(
+        loading.linked_values(session, (c for c, _ in failing), (m for _, m in failing)), values
+    )
     return Scorecard(
         supplier.code,
         supplier.name,

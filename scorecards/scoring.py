@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from contracts.alignment import Component, compose, meets
 from scorecards import periods
@@ -63,21 +65,27 @@ class AgreementFacts:
     open_disputes: int = 0
     title: str = ""
     currency: str = ""
+    id: int = 0  # the agreement's database id, where it was loaded from the database
 
 
-def due_months(agreement: AgreementFacts, first: str, last: str) -> list[str]:
+def due_months(agreement: AgreementFacts, first: str, last: str) -> tuple[str, ...]:
     """Months of the window in which the agreement's term overlaps; never for a draft."""
-    if agreement.status == "draft":
-        return []
-    return [
+    return _due_months(agreement.status, agreement.start, agreement.end, first, last)
+
+
+@lru_cache(maxsize=8192)
+def _due_months(status: str, start: date, end: date, first: str, last: str) -> tuple[str, ...]:
+    # Cached: a scorecard asks the same question of every target and chain link of a term.
+    if status == "draft":
+        return ()
+    return tuple(
         month
         for month in periods.span(first, last)
-        if agreement.start <= periods.last_day(month) and agreement.end >= periods.first_day(month)
-    ]
+        if start <= periods.last_day(month) and end >= periods.first_day(month)
+    )
 
 
-@dataclass(frozen=True)
-class MonthResult:
+class MonthResult(NamedTuple):
     period: str
     value: Decimal | None
     status: str  # met | missed | missing
@@ -98,19 +106,30 @@ class TargetResult:
     def due(self) -> int:
         return len(self.months)
 
-    def count(self, status: str) -> int:
-        return sum(1 for month in self.months if month.status == status)
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        counts = {"met": 0, "missed": 0, "missing": 0}
+        for month in self.months:
+            counts[month.status] += 1
+        return counts
 
-    @property
+    def count(self, status: str) -> int:
+        return self._counts.get(status, 0)
+
+    @cached_property
     def attainment(self) -> Decimal | None:
         """100 × met months / due months; ``None`` (not applicable) without a due month."""
         if not self.months:
             return None
         return HUNDRED * self.count("met") / self.due
 
+    @cached_property
+    def failed(self) -> frozenset[str]:
+        """The months missed or missing: missing counts as missed."""
+        return frozenset(month.period for month in self.months if month.status != "met")
+
     def failed_in(self, period: str) -> bool:
-        """Missed or missing: missing counts as missed."""
-        return any(m.period == period and m.status != "met" for m in self.months)
+        return period in self.failed
 
 
 def score_targets(
@@ -122,19 +141,11 @@ def score_targets(
     months = due_months(agreement, first, last)
     results = []
     for target in agreement.targets:
-        results.append(
-            TargetResult(
-                target,
-                [
-                    MonthResult(
-                        month,
-                        values.get((target.id, month)),
-                        month_status(values.get((target.id, month)), target),
-                    )
-                    for month in months
-                ],
-            )
-        )
+        rows = []
+        for month in months:
+            value = values.get((target.id, month))
+            rows.append(MonthResult(month, value, month_status(value, target)))
+        results.append(TargetResult(target, rows))
     return results
 
 
@@ -208,6 +219,7 @@ class CustomerTarget:
     direction: str
     composition: str
     links: Sequence[ChainLink] = field(default_factory=tuple)
+    id: int = 0  # the customer target's database id, where it was loaded from the database
 
 
 def chain_performance(

@@ -63,9 +63,9 @@ def test_current_value_is_the_latest_revision_not_rejected():
 def test_due_months_follow_the_term_and_never_a_draft():
     # starts 15 March: March is due (term overlaps it); ends 10 May: May is due
     mid = agreement(start=date(2026, 3, 15), end=date(2026, 5, 10))
-    assert due_months(mid, "2026-01", "2026-06") == ["2026-03", "2026-04", "2026-05"]
-    assert due_months(agreement(status="draft"), "2026-01", "2026-06") == []
-    assert due_months(agreement(status="expired"), "2026-11", "2027-02") == ["2026-11", "2026-12"]
+    assert due_months(mid, "2026-01", "2026-06") == ("2026-03", "2026-04", "2026-05")
+    assert due_months(agreement(status="draft"), "2026-01", "2026-06") == ()
+    assert due_months(agreement(status="expired"), "2026-11", "2027-02") == ("2026-11", "2026-12")
 
 
 def test_equality_meets_in_both_directions_and_missing_counts_as_missed():
