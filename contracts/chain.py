@@ -1,12 +1,12 @@
 """The supply chain behind the customer SLAs: loaded in two queries, drawn as trees, and
 recomputed for a what-if.
 
-``load_chain`` reads every target and every link at once (two SQL statements, whatever the
-portfolio's size); everything after that is plain Python over the loaded values and reuses the
-rules of ``contracts.alignment``. ``build_trees`` gives, for each customer SLA target, the tree
-of what underpins it down through lead contracts to their sub-contracts (flow-down), guarding
-against cycles. ``what_if`` recomputes the alignment with other target values and reports what
-would change; nothing is written.
+``load_chain`` reads every target and every link at once (a fixed handful of SQL statements,
+whatever the portfolio's size); everything after that is plain Python over the loaded values
+and reuses the rules of ``contracts.alignment``. ``build_trees`` gives, for each customer SLA
+target, the tree of what underpins it down through lead contracts to their sub-contracts
+(flow-down), guarding against cycles. ``what_if`` recomputes the alignment with other target
+values and reports what would change; nothing is written.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from contracts.alignment import AlignmentItem, LinkInfo, TargetInfo, align
 from contracts.models import Agreement, Customer, Link, Metric, Service, Supplier, Target
@@ -55,45 +57,100 @@ class ChainTarget:
         return self.info.kind == "sla"
 
 
+@dataclass(frozen=True)
+class _Names:
+    """What the picture shows beyond the alignment's own facts, from the small tables."""
+
+    agreements: dict[int, tuple[Any, ...]]  # id → ref, title, status, parent id, party code, name
+    metrics: dict[int, tuple[Any, ...]]  # id → code, name, unit, min, max
+    services: dict[int, tuple[str, str]]  # id → code, name
+    placement: dict[int, tuple[int, int, int]]  # target id → agreement, metric, service ids
+
+
 @dataclass
 class Chain:
-    """Every target and link of the portfolio, as loaded."""
+    """Every target and link of the portfolio, as loaded: the facts alignment needs, and the
+    names the picture shows (built only when asked for)."""
 
-    targets: dict[int, ChainTarget]
+    infos: dict[int, TargetInfo]
     links: list[LinkInfo]
+    names: _Names | None = None
 
-    def infos(self, overrides: Mapping[int, Decimal] | None = None) -> list[TargetInfo]:
+    @cached_property
+    def targets(self) -> dict[int, ChainTarget]:
+        """Every target with its names, in (agreement ref, metric, service) order."""
+        if self.names is None:
+            raise ValueError("this chain was loaded without names")
+        names = self.names
+        ordered = sorted(
+            self.infos.values(), key=lambda info: (info.agreement, info.metric, info.service)
+        )
+        targets = {}
+        for info in ordered:
+            agreement_id, metric_id, service_id = names.placement[info.id]
+            _ref, title, status, parent_id, party_code, party_name = names.agreements[agreement_id]
+            _code, metric_name, unit, low, high = names.metrics[metric_id]
+            targets[info.id] = ChainTarget(
+                info,
+                title,
+                status,
+                party_code,
+                party_name,
+                names.agreements[parent_id][0] if parent_id is not None else None,
+                metric_name,
+                unit,
+                names.services[service_id][1],
+                low,
+                high,
+            )
+        return targets
+
+    def with_overrides(self, overrides: Mapping[int, Decimal] | None = None) -> list[TargetInfo]:
         overrides = overrides or {}
         return [
-            replace(target.info, target=overrides[target.id])
-            if target.id in overrides
-            else target.info
-            for target in self.targets.values()
+            replace(info, target=overrides[info.id]) if info.id in overrides else info
+            for info in self.infos.values()
         ]
 
     def alignment(self, overrides: Mapping[int, Decimal] | None = None) -> list[AlignmentItem]:
-        return align(self.infos(overrides), self.links)
+        return align(self.with_overrides(overrides), self.links)
 
     def supplier_targets(self) -> list[ChainTarget]:
         return [target for target in self.targets.values() if not target.is_customer_target]
 
 
 def load_chain(session: Session) -> Chain:
-    """Two statements: every target with its agreement, party, metric and service; every link."""
-    parent = aliased(Agreement)
-    rows = session.execute(
+    """Every target and every link, with the small tables they refer to read on their own: a
+    fixed handful of plain statements whatever the portfolio's size, no join, no sort."""
+    parties = {
+        ("customer", id_): (code, name)
+        for id_, code, name in session.execute(select(Customer.id, Customer.code, Customer.name))
+    } | {
+        ("supplier", id_): (code, name)
+        for id_, code, name in session.execute(select(Supplier.id, Supplier.code, Supplier.name))
+    }
+    agreements = {}
+    kinds = {}
+    for id_, ref, kind, title, status, parent_id, customer_id, supplier_id in session.execute(
         select(
-            Target.id,
-            Target.target,
+            Agreement.id,
             Agreement.ref,
             Agreement.kind,
             Agreement.title,
             Agreement.status,
-            parent.ref,
-            Customer.code,
-            Customer.name,
-            Supplier.code,
-            Supplier.name,
+            Agreement.parent_id,
+            Agreement.customer_id,
+            Agreement.supplier_id,
+        )
+    ):
+        party = ("customer", customer_id) if kind == "sla" else ("supplier", supplier_id)
+        agreements[id_] = (ref, title, status, parent_id, *parties.get(party, ("", "")))
+        kinds[id_] = kind
+    metrics = {}
+    rules = {}
+    for id_, code, name, unit, direction, composition, low, high in session.execute(
+        select(
+            Metric.id,
             Metric.code,
             Metric.name,
             Metric.unit,
@@ -101,44 +158,38 @@ def load_chain(session: Session) -> Chain:
             Metric.composition,
             Metric.min_value,
             Metric.max_value,
-            Service.code,
-            Service.name,
         )
-        .join(Agreement, Target.agreement_id == Agreement.id)
-        .join(Metric, Target.metric_id == Metric.id)
-        .join(Service, Target.service_id == Service.id)
-        .outerjoin(parent, Agreement.parent_id == parent.id)
-        .outerjoin(Customer, Agreement.customer_id == Customer.id)
-        .outerjoin(Supplier, Agreement.supplier_id == Supplier.id)
-        .order_by(Agreement.ref, Metric.code, Service.code)
-    ).all()
-    targets = {}
-    for row in rows:
-        (id_, value, ref, kind, title, status, parent_ref) = row[:7]
-        (customer_code, customer_name, supplier_code, supplier_name) = row[7:11]
-        (metric, metric_name, unit, direction, composition, low, high) = row[11:18]
-        (service, service_name) = row[18:]
-        info = TargetInfo(id_, ref, kind, metric, service, value, direction, composition)
-        targets[id_] = ChainTarget(
-            info,
-            title,
-            status,
-            customer_code if kind == "sla" else supplier_code,
-            customer_name if kind == "sla" else supplier_name,
-            parent_ref,
-            metric_name,
-            unit,
-            service_name,
-            low,
-            high,
+    ):
+        metrics[id_] = (code, name, unit, low, high)
+        rules[id_] = (code, direction, composition)
+    services = {
+        id_: (code, name)
+        for id_, code, name in session.execute(select(Service.id, Service.code, Service.name))
+    }
+    infos = {}
+    placement = {}
+    for id_, agreement_id, metric_id, service_id, value in session.execute(
+        select(Target.id, Target.agreement_id, Target.metric_id, Target.service_id, Target.target)
+    ):
+        metric, direction, composition = rules[metric_id]
+        infos[id_] = TargetInfo(
+            id_,
+            agreements[agreement_id][0],
+            kinds[agreement_id],
+            metric,
+            services[service_id][0],
+            value,
+            direction,
+            composition,
         )
+        placement[id_] = (agreement_id, metric_id, service_id)
     links = [
         LinkInfo(upper, lower, group)
         for upper, lower, group in session.execute(
             select(Link.upper_id, Link.lower_id, Link.group).order_by(Link.id)
         )
     ]
-    return Chain(targets, links)
+    return Chain(infos, links, _Names(agreements, metrics, services, placement))
 
 
 @dataclass
@@ -345,7 +396,7 @@ def what_if(chain: Chain, overrides: Mapping[int, Decimal]) -> WhatIf:
     with status changes first.
     """
     for target_id in overrides:
-        if target_id not in chain.targets or chain.targets[target_id].is_customer_target:
+        if target_id not in chain.infos or chain.infos[target_id].kind == "sla":
             raise ValueError(f"target {target_id} is not a supplier target")
     before = chain.alignment()
     after = chain.alignment(overrides)

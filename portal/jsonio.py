@@ -19,30 +19,22 @@ def round_half_up(value: Decimal) -> Decimal:
 
 
 class _Encoder(json.JSONEncoder):
+    """Called back by the (C) encoder only for what JSON lacks: no Python walk over the rest."""
+
     def default(self, o: Any) -> Any:
-        if isinstance(o, datetime):
-            return o.isoformat()
-        if isinstance(o, date):
+        if isinstance(o, Decimal):
+            # float(str) of a value already rounded to 2 places is the nearest double to it,
+            # so the JSON text is e.g. 66.67, never 66.66999999.
+            return float(round_half_up(o))
+        if isinstance(o, datetime | date):
             return o.isoformat()
         return super().default(o)
-
-
-def _decimal_to_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # float(str) of a value already rounded to 2 places is the nearest double to it, so
-        # the JSON text is e.g. 66.67, never 66.66999999.
-        return float(round_half_up(value))
-    if isinstance(value, dict):
-        return {key: _decimal_to_number(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_decimal_to_number(item) for item in value]
-    return value
 
 
 def dumps(value: Any, **kwargs: Any) -> str:
     kwargs.setdefault("ensure_ascii", False)
     kwargs.setdefault("cls", _Encoder)
-    return json.dumps(_decimal_to_number(value), **kwargs)
+    return json.dumps(value, **kwargs)
 
 
 class UnderpinJSONProvider(DefaultJSONProvider):

@@ -241,15 +241,21 @@ def customer_targets(
 
 
 def linked_values(
-    session: Session, upper_ids: Iterable[int], months: Iterable[str]
+    session: Session, upper_ids: Iterable[int], months: Iterable[str], known: Select[Any]
 ) -> dict[tuple[int, str], Decimal]:
     """The current values, in the given months, of every target linked under the given targets
-    (the components of their chains)."""
+    (the components of their chains), but for the targets selected by ``known`` (whose values
+    the caller has already)."""
+    # IN (subquery), not a join: the planner then walks the few linked targets through the
+    # (target, period) index instead of every figure of those months.
+    linked = select(Link.lower_id).where(
+        Link.upper_id.in_(sorted(set(upper_ids))), Link.lower_id.not_in(known)
+    )
     rows = session.execute(
-        select(Measurement.target_id, Measurement.period, Measurement.revision, Measurement.value)
-        .join(Link, Link.lower_id == Measurement.target_id)
-        .where(
-            Link.upper_id.in_(sorted(set(upper_ids))),
+        select(
+            Measurement.target_id, Measurement.period, Measurement.revision, Measurement.value
+        ).where(
+            Measurement.target_id.in_(linked),
             Measurement.period.in_(sorted(set(months))),
             Measurement.status != "rejected",
         )

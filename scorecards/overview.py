@@ -6,7 +6,6 @@ window's current values, open disputes), whatever the number of suppliers.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from scorecards.scoring import (
     TargetResult,
     Thresholds,
     credits_by_month,
+    monthly_scores,
     rating,
     score,
     score_targets,
@@ -94,13 +94,7 @@ def _line(
         if amount:
             by_currency[agreement.currency] = by_currency.get(agreement.currency, ZERO) + amount
     supplier_score = score(results)
-    # Each month's score from the same results, bucketed once (not rescanned per month).
-    by_month: dict[str, list[TargetResult]] = defaultdict(list)
-    for result in results:
-        for month in result.months:
-            by_month[month.period].append(TargetResult(result.target, [month]))
-    trend = [(month, score(by_month.get(month, []))) for month in trend_window]
-    missing = sum(result.count("missing") for result in results)
+    missing = sum(result.counts["missing"] for result in results)
     missing_last = sum(
         1 for result in results for m in result.months if m.period == last and m.status == "missing"
     )
@@ -111,7 +105,7 @@ def _line(
         supplier.category,
         supplier_score,
         rating(supplier_score, thresholds),
-        trend,
+        monthly_scores(results, trend_window),
         credits,
         dict(sorted(by_currency.items())),
         missing,

@@ -118,7 +118,13 @@ def build(
         for month in result.failed
     }
     chain_values = loading.merge(
-        loading.linked_values(session, (c for c, _ in failing), (m for _, m in failing)), values
+        loading.linked_values(
+            session,
+            (customer for customer, _ in failing),
+            (month for _, month in failing),
+            loading.target_ids_of(supplier.id),
+        ),
+        values,
     )
     return Scorecard(
         supplier.code,

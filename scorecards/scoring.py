@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from contracts.alignment import Component, compose, meets
@@ -99,34 +99,36 @@ def month_status(value: Decimal | None, target: TargetFacts) -> str:
 
 @dataclass(frozen=True)
 class TargetResult:
+    """A target's months in a window, with what the rules derive from them (worked out once:
+    a portfolio overview asks these of tens of thousands of results)."""
+
     target: TargetFacts
-    months: list[MonthResult]
+    months: Sequence[MonthResult]
+    counts: dict[str, int] = field(init=False, repr=False, compare=False)
+    failed: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        counts = {"met": 0, "missed": 0, "missing": 0}
+        for month in self.months:
+            counts[month.status] += 1
+        object.__setattr__(self, "counts", counts)
+        # Missed or missing: missing counts as missed.
+        failed = frozenset(month.period for month in self.months if month.status != "met")
+        object.__setattr__(self, "failed", failed)
 
     @property
     def due(self) -> int:
         return len(self.months)
 
-    @cached_property
-    def _counts(self) -> dict[str, int]:
-        counts = {"met": 0, "missed": 0, "missing": 0}
-        for month in self.months:
-            counts[month.status] += 1
-        return counts
-
     def count(self, status: str) -> int:
-        return self._counts.get(status, 0)
+        return self.counts[status]
 
-    @cached_property
+    @property
     def attainment(self) -> Decimal | None:
         """100 × met months / due months; ``None`` (not applicable) without a due month."""
         if not self.months:
             return None
-        return HUNDRED * self.count("met") / self.due
-
-    @cached_property
-    def failed(self) -> frozenset[str]:
-        """The months missed or missing: missing counts as missed."""
-        return frozenset(month.period for month in self.months if month.status != "met")
+        return HUNDRED * self.counts["met"] / len(self.months)
 
     def failed_in(self, period: str) -> bool:
         return period in self.failed
@@ -160,6 +162,23 @@ def score(results: Iterable[TargetResult]) -> Decimal | None:
         weighted += result.target.weight * attainment
         weights += result.target.weight
     return weighted / weights if weights else None
+
+
+def monthly_scores(
+    results: Iterable[TargetResult], months: Sequence[str]
+) -> list[tuple[str, Decimal | None]]:
+    """The score of each month on its own: a target due in a single month attains 100 or 0, so
+    a month's score is 100 × Σ weight of the targets met / Σ weight of the targets due."""
+    met = dict.fromkeys(months, ZERO)
+    due = dict.fromkeys(months, ZERO)
+    for result in results:
+        weight = result.target.weight
+        for month in result.months:
+            if month.period in due:
+                due[month.period] += weight
+                if month.status == "met":
+                    met[month.period] += weight
+    return [(month, HUNDRED * met[month] / due[month] if due[month] else None) for month in months]
 
 
 def rating(value: Decimal | None, thresholds: Thresholds = Thresholds()) -> str:

@@ -9,13 +9,16 @@ from scorecards.scoring import (
     AgreementFacts,
     ChainLink,
     CustomerTarget,
+    MonthResult,
     Revision,
     TargetFacts,
+    TargetResult,
     Thresholds,
     credits_by_month,
     current_value,
     customer_impact,
     due_months,
+    monthly_scores,
     rating,
     recommendation,
     score,
@@ -189,3 +192,24 @@ def test_redundancy_groups_in_the_chain():
     values[(6, "2026-01")] = D("90")  # 1 − 0.02 × 0.1 = 0.998; × 0.996 = 0.994008 → breached
     impacts = customer_impact(results, {1: [customer]}, values)
     assert [(i.period, i.chain_value) for i in impacts] == [("2026-01", D("99.4008"))]
+
+
+def test_each_months_score_weighs_the_targets_due_that_month():
+    # AVAIL (weight 2): Jan met, Feb missing. RESOLVE_P1 (weight 1): Jan missed, Feb and Mar met.
+    avail = TargetResult(
+        AVAIL, [MonthResult("2026-01", D("99.95"), "met"), MonthResult("2026-02", None, "missing")]
+    )
+    p1 = TargetResult(
+        P1,
+        [
+            MonthResult("2026-01", D("5"), "missed"),
+            MonthResult("2026-02", D("3"), "met"),
+            MonthResult("2026-03", D("4"), "met"),
+        ],
+    )
+    scores = dict(monthly_scores([avail, p1], ["2026-01", "2026-02", "2026-03", "2026-04"]))
+    assert scores["2026-01"] == D(200) / D(3)  # 100 × 2 / (2 + 1)
+    assert scores["2026-02"] == D(100) / D(3)  # 100 × 1 / (2 + 1)
+    assert scores["2026-03"] == D(100)  # only RESOLVE_P1 due, met
+    assert scores["2026-04"] is None  # nothing due
+    assert (avail.count("met"), avail.count("missing"), avail.failed) == (1, 1, {"2026-02"})
