@@ -8,11 +8,13 @@ for every value we accept, because input is validated against the column's preci
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import MetaData, Numeric
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, Numeric, Table, insert
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -53,3 +55,39 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo: every timestamp in the database is naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# ── Bulk inserts ────────────────────────────────────────────────────────────────────────────
+# Tens of thousands of rows (a measurements file) go in through Core, not the ORM's unit of
+# work. Whatever must see every write (the audit log, in portal/) listens here: the domain
+# packages know nothing of it.
+BulkListener = Callable[[Session, Table, list[dict[str, Any]]], None]
+_bulk_listeners: list[BulkListener] = []
+
+
+def listen_bulk_inserts(listener: BulkListener) -> None:
+    if listener not in _bulk_listeners:
+        _bulk_listeners.append(listener)
+
+
+def bulk_insert(
+    session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...]
+) -> list[int]:
+    """Insert ``rows`` (each with every column but ``id``) in a few multi-row statements; sets
+    each row's ``id`` and returns the ids in the order of the rows.
+
+    The new ids come back with the columns of ``key``, a unique key of the table, and are
+    matched to the rows by it: SQLite's RETURNING promises no order, and asking SQLAlchemy to
+    sort by parameter order there would mean one statement per row.
+    """
+    if not rows:
+        return []
+    returned = session.execute(
+        insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows
+    )
+    ids = {tuple(found): id_ for id_, *found in returned}
+    for row in rows:
+        row["id"] = ids[tuple(row[name] for name in key)]
+    for listener in _bulk_listeners:
+        listener(session, table, rows)
+    return [row["id"] for row in rows]

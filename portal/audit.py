@@ -16,10 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.orm import Session, attributes
 
-from contracts.db import utcnow
+from contracts.db import listen_bulk_inserts, utcnow
 from portal.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -186,10 +186,26 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     append(session, _pending_records(session))
 
 
+def _after_bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The entries a flush would have written for the same rows: every column with a value."""
+    keys = [column.key for column in table.columns]
+    redacted = REDACTED_FIELDS.intersection(keys)
+    records = []
+    for row in rows:
+        changes = {
+            key: [None, "***" if key in redacted else _plain(row[key])]
+            for key in keys
+            if row.get(key) is not None
+        }
+        records.append((table.name, str(row["id"]), "insert", changes))
+    append(session, records)
+
+
 def install() -> None:
-    """Record every flush of every ORM session (idempotent)."""
+    """Record every flush of every ORM session, and every bulk insert (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    listen_bulk_inserts(_after_bulk_insert)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from contracts.db import bulk_insert
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Target
 from contracts.values import (
     InvalidValue,
@@ -68,6 +69,15 @@ class SubmissionRefused(Exception):
 
 
 @dataclass(frozen=True)
+class SaneRange:
+    """What checking a value needs of its metric (``contracts.values.RangedMetric``)."""
+
+    unit: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+
+
+@dataclass(frozen=True)
 class Slot:
     """A target the submitter may report on, with what checking a figure needs."""
 
@@ -76,7 +86,7 @@ class Slot:
     status: str
     start: date
     end: date
-    metric: Metric
+    metric: SaneRange
 
 
 @dataclass
@@ -87,27 +97,41 @@ class Catalogue:
 
 
 def load_catalogue(session: Session, supplier_id: int | None) -> Catalogue:
-    """Targets of the supplier's own agreements (every supplier agreement for staff)."""
-    agreements = select(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
+    """Targets of the supplier's own agreements (every supplier agreement for staff), in two
+    statements of plain columns: a file may name any of thousands of targets."""
+    agreements = select(Agreement.id).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
     if supplier_id is not None:
         agreements = agreements.where(Agreement.supplier_id == supplier_id)
     catalogue = Catalogue()
-    for agreement in session.scalars(agreements):
-        catalogue.kinds[agreement.ref] = agreement.kind
-        catalogue.services[agreement.ref] = []
+    for ref, kind in session.execute(
+        select(Agreement.ref, Agreement.kind).where(Agreement.id.in_(agreements))
+    ):
+        catalogue.kinds[ref] = kind
+        catalogue.services[ref] = []
     rows = session.execute(
-        select(Target.id, Agreement, Metric, Service.code)
+        select(
+            Target.id,
+            Agreement.ref,
+            Agreement.status,
+            Agreement.start,
+            Agreement.end,
+            Metric.code,
+            Metric.unit,
+            Metric.min_value,
+            Metric.max_value,
+            Service.code,
+        )
         .join(Target.agreement)
         .join(Target.metric)
         .join(Target.service)
-        .where(Agreement.id.in_(agreements.with_only_columns(Agreement.id)))
+        .where(Agreement.id.in_(agreements))
     )
-    for target_id, agreement, metric, service in rows:
-        catalogue.slots[(agreement.ref, metric.code, service)] = Slot(
-            target_id, agreement.ref, agreement.status, agreement.start, agreement.end, metric
-        )
-        if service not in catalogue.services[agreement.ref]:
-            catalogue.services[agreement.ref].append(service)
+    ranges: dict[tuple[Any, ...], SaneRange] = {}
+    for target_id, ref, status, start, end, metric, unit, low, high, service in rows:
+        sane = ranges.setdefault((unit, low, high), SaneRange(unit, low, high))
+        catalogue.slots[(ref, metric, service)] = Slot(target_id, ref, status, start, end, sane)
+        if service not in catalogue.services[ref]:
+            catalogue.services[ref].append(service)
     return catalogue
 
 
@@ -280,8 +304,8 @@ def submit(
             continue  # go on checking, to report every problem; store nothing more
         stored = _store(session, checked, user_id=user_id, now=now, due_day=due_day)
         count += len(stored)
-        late += sum(1 for measurement in stored if measurement.late)
-        ids.extend(measurement.id for measurement in stored)
+        late += sum(1 for _id, is_late in stored if is_late)
+        ids.extend(id_ for id_, _late in stored)
     if checker.problems:
         raise SubmissionRefused(checker.problems)
     if count == 0:
@@ -302,7 +326,8 @@ def _batches(figures: Iterable[Figure]) -> Iterator[list[Figure]]:
 
 def _store(
     session: Session, checked: list[Checked], *, user_id: int | None, now: datetime, due_day: int
-) -> list[Measurement]:
+) -> list[tuple[int, bool]]:
+    """Store the checked figures as new revisions; (id, late) of each, in order."""
     keys = [(row.slot.target_id, row.period) for row in checked]
     # Two submissions for the same target at once would both read the same highest revision.
     # A no-op write to the targets' rows locks them first (row locks on PostgreSQL, the write
@@ -321,21 +346,26 @@ def _store(
             .group_by(Measurement.target_id, Measurement.period)
         )
     )
-    measurements = [
-        Measurement(
-            target_id=row.slot.target_id,
-            period=row.period,
-            revision=latest.get((row.slot.target_id, row.period), 0) + 1,
-            value=row.value,
-            comment=row.comment,
-            status="submitted",
-            late=now.date() > due_date(row.period, due_day),
-            submitted_at=now,
-            submitted_by_id=user_id,
-            evidence_id=row.evidence_id,
-        )
+    today = now.date()
+    rows = [
+        {
+            "target_id": row.slot.target_id,
+            "period": row.period,
+            "revision": latest.get((row.slot.target_id, row.period), 0) + 1,
+            "value": row.value,
+            "comment": row.comment,
+            "status": "submitted",
+            "reject_reason": "",
+            "late": today > due_date(row.period, due_day),
+            "submitted_at": now,
+            "submitted_by_id": user_id,
+            "reviewed_at": None,
+            "reviewed_by_id": None,
+            "evidence_id": row.evidence_id,
+        }
         for row in checked
     ]
-    session.add_all(measurements)
-    session.flush()
-    return measurements
+    # Through Core in a few multi-row statements (the audit log hears of them through
+    # contracts.db's bulk listeners), not one ORM object per figure.
+    ids = bulk_insert(session, Measurement.__table__, rows, key=("target_id", "period", "revision"))
+    return [(id_, row["late"]) for id_, row in zip(ids, rows, strict=True)]

@@ -8,6 +8,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
+from portal import audit
+from portal.models import AuditEntry
 from scorecards.models import Measurement
 from scorecards.submissions import Figure, SubmissionRefused, submit
 
@@ -304,3 +306,41 @@ def test_two_submissions_of_the_same_figure_at_once_get_successive_revisions(app
                 cleanup.execute(delete(AuditEntry).where(AuditEntry.seq > start_seq))
                 cleanup.execute(update(AuditHead).values(seq=start_seq, hash=start_hash))
                 cleanup.commit()
+
+
+def test_a_submitted_figure_is_audited_as_an_orm_insert_would_be(session, world):
+    def entry(measurement_id):
+        return session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.entity == "measurements", AuditEntry.entity_id == str(measurement_id)
+            )
+        )
+
+    result = submit(
+        session,
+        [fig(value="99.95", comment="ok")],
+        supplier_id=world["hw"].id,
+        user_id=None,
+        now=NOW,
+    )
+    bulk = entry(result.measurement_ids[0])
+    assert bulk.action == "insert"
+    assert bulk.changes["value"] == [None, "99.95"]
+    assert bulk.changes["period"] == [None, "2026-06"]
+    assert bulk.changes["revision"] == [None, 1]
+    assert bulk.changes["status"] == [None, "submitted"]
+    assert bulk.changes["submitted_at"] == [None, "2026-07-10T12:00:00"]
+    assert "reviewed_at" not in bulk.changes  # no value: not listed, as for an ORM insert
+
+    orm = Measurement(
+        target_id=world["p1"].id,
+        period="2026-06",
+        value=D("3"),
+        comment="ok",
+        late=False,
+        submitted_at=NOW,
+    )
+    session.add(orm)
+    session.flush()
+    assert set(entry(orm.id).changes) == set(bulk.changes)
+    assert audit.verify(session).ok
