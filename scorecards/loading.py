@@ -229,7 +229,7 @@ def customer_targets(
         term = AgreementFacts(lower_ref, kind, status, start, end, ())
         chain_links[upper_id].append(ChainLink(lower_id, group, term))
     customers = {
-        upper_id: CustomerTarget(*head, tuple(chain_links[upper_id]), upper_id)
+        upper_id: CustomerTarget(*head, tuple(chain_links[upper_id]))
         for upper_id, head in heads.items()
     }
     underpinned: dict[int, list[CustomerTarget]] = defaultdict(list)
@@ -238,29 +238,6 @@ def customer_targets(
             underpinned[link.target_id].append(customers[upper_id])
     siblings = select(Link.lower_id).where(Link.upper_id.in_(customer_ids))
     return dict(underpinned), siblings
-
-
-def linked_values(
-    session: Session, upper_ids: Iterable[int], months: Iterable[str], known: Select[Any]
-) -> dict[tuple[int, str], Decimal]:
-    """The current values, in the given months, of every target linked under the given targets
-    (the components of their chains), but for the targets selected by ``known`` (whose values
-    the caller has already)."""
-    # IN (subquery), not a join: the planner then walks the few linked targets through the
-    # (target, period) index instead of every figure of those months.
-    linked = select(Link.lower_id).where(
-        Link.upper_id.in_(sorted(set(upper_ids))), Link.lower_id.not_in(known)
-    )
-    rows = session.execute(
-        select(
-            Measurement.target_id, Measurement.period, Measurement.revision, Measurement.value
-        ).where(
-            Measurement.target_id.in_(linked),
-            Measurement.period.in_(sorted(set(months))),
-            Measurement.status != "rejected",
-        )
-    )
-    return latest_revisions(rows)
 
 
 def merge(*parts: Mapping[tuple[int, str], Decimal]) -> dict[tuple[int, str], Decimal]:

@@ -88,7 +88,8 @@ def build(
     earliest = min([first, *(periods.of(f.start) for f in facts)])
     latest = max([last, periods.shift(periods.of(today), -1)])
     values = loading.current_values(session, loading.target_ids_of(supplier.id), earliest, latest)
-    underpinned, _siblings = loading.customer_targets(session, loading.target_ids_of(supplier.id))
+    underpinned, siblings = loading.customer_targets(session, loading.target_ids_of(supplier.id))
+    chain_values = loading.merge(loading.current_values(session, siblings, first, last), values)
 
     cards = []
     for agreement in facts:
@@ -109,23 +110,6 @@ def build(
         )
     every_target = [result for card in cards for result in card.targets]
     supplier_score = score(every_target)
-    # Chains are composed only where the supplier's own linked target failed (customer impact):
-    # read the other links' values for just those customer targets and months.
-    failing = {
-        (customer.id, month)
-        for result in every_target
-        for customer in underpinned.get(result.target.id, ())
-        for month in result.failed
-    }
-    chain_values = loading.merge(
-        loading.linked_values(
-            session,
-            (customer for customer, _ in failing),
-            (month for _, month in failing),
-            loading.target_ids_of(supplier.id),
-        ),
-        values,
-    )
     return Scorecard(
         supplier.code,
         supplier.name,

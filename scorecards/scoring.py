@@ -238,7 +238,6 @@ class CustomerTarget:
     direction: str
     composition: str
     links: Sequence[ChainLink] = field(default_factory=tuple)
-    id: int = 0  # the customer target's database id, where it was loaded from the database
 
 
 def chain_performance(
