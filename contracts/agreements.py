@@ -27,7 +27,7 @@ from contracts.change_control import (
     require_if_controlled,
 )
 from contracts.db import MONEY_DIGITS, PCT_DIGITS
-from contracts.errors import DomainError
+from contracts.errors import DomainError, check_all
 from contracts.models import (
     AGREEMENT_KINDS,
     CONTRACT_CONTENTS,
@@ -104,16 +104,28 @@ def create_agreement(
 ) -> Agreement:
     """A new agreement, always a draft at version 1."""
     ref = (ref or "").strip()
-    if not REF_PATTERN.fullmatch(ref) or ref.lower() == "new":
-        raise DomainError(
-            _l("Use 1 to 60 letters, digits, dots, dashes or underscores, such as UC-ACME-2026."),
-            "ref",
-        )
-    if session.scalar(select(Agreement.id).where(Agreement.ref == ref)) is not None:
-        raise DomainError(_l("An agreement %(ref)s exists already.", ref=ref), "ref")
-    if kind not in AGREEMENT_KINDS:
-        raise DomainError(_l("Choose the kind of agreement."), "kind")
-    _check_terms(kind, terms, None)
+
+    def check_ref() -> None:
+        if not REF_PATTERN.fullmatch(ref) or ref.lower() == "new":
+            raise DomainError(
+                _l(
+                    "Use 1 to 60 letters, digits, dots, dashes or underscores, such as "
+                    "UC-ACME-2026."
+                ),
+                "ref",
+            )
+        if session.scalar(select(Agreement.id).where(Agreement.ref == ref)) is not None:
+            raise DomainError(_l("An agreement %(ref)s exists already.", ref=ref), "ref")
+
+    def check_kind() -> None:
+        if kind not in AGREEMENT_KINDS:
+            raise DomainError(_l("Choose the kind of agreement."), "kind")
+
+    check_all(
+        check_ref,
+        check_kind,
+        lambda: _check_terms(kind, terms, None) if kind in AGREEMENT_KINDS else None,
+    )
     agreement = Agreement(ref=ref, kind=kind, status="draft", version=1)
     _write_terms(agreement, terms)
     session.add(agreement)
@@ -130,10 +142,14 @@ def update_agreement(
     change: ChangeRequest | None = None,
 ) -> ChangeRecord | None:
     """Change the agreement's terms; on an agreement in force, only with a change request."""
-    _check_terms(agreement.kind, terms, agreement)
+    check_all(
+        lambda: _check_terms(agreement.kind, terms, agreement),
+        # an unchanged save of an agreement in force needs no change request
+        lambda: (
+            require_if_controlled(agreement, change) if _differences(agreement, terms) else None
+        ),
+    )
     changes = _differences(agreement, terms)
-    if changes:
-        require_if_controlled(agreement, change)
     _write_terms(agreement, terms)
     return record_if_controlled(session, agreement, changes, change, actor=actor)
 
@@ -164,23 +180,39 @@ def change_status(
 
 
 def _check_terms(kind: str, terms: AgreementTerms, agreement: Agreement | None) -> None:
+    """Every problem of the terms at once, each beside its field."""
+    check_all(
+        lambda: _check_title(terms),
+        lambda: _check_party(kind, terms),
+        lambda: _check_parent(kind, terms, agreement),
+        lambda: _check_dates(terms),
+        lambda: _check_renewal(terms),
+        lambda: _check_commercial(terms),
+        lambda: _check_services(terms, agreement),
+    )
+
+
+def _check_title(terms: AgreementTerms) -> None:
     if not (terms.title or "").strip():
         raise DomainError(_l("Give the agreement a title."), "title")
     if len(terms.title.strip()) > TITLE_LENGTH:
         raise DomainError(_l("must be at most %(count)d characters", count=TITLE_LENGTH), "title")
-    _check_party(kind, terms)
-    _check_parent(kind, terms, agreement)
-    if terms.start is None:
-        raise DomainError(_l("Give the start date."), "start")
-    if terms.end is None:
-        raise DomainError(_l("Give the end date."), "end")
-    if terms.end < terms.start:
-        raise DomainError(
-            _l("The agreement ends before it starts (%(start)s).", start=terms.start), "end"
-        )
-    _check_renewal(terms)
-    _check_commercial(terms)
-    _check_services(terms, agreement)
+
+
+def _check_dates(terms: AgreementTerms) -> None:
+    def start() -> None:
+        if terms.start is None:
+            raise DomainError(_l("Give the start date."), "start")
+
+    def end() -> None:
+        if terms.end is None:
+            raise DomainError(_l("Give the end date."), "end")
+        if terms.start is not None and terms.end < terms.start:
+            raise DomainError(
+                _l("The agreement ends before it starts (%(start)s).", start=terms.start), "end"
+            )
+
+    check_all(start, end)
 
 
 def _check_party(kind: str, terms: AgreementTerms) -> None:
@@ -241,37 +273,52 @@ def _check_parent(kind: str, terms: AgreementTerms, agreement: Agreement | None)
 
 
 def _check_renewal(terms: AgreementTerms) -> None:
-    if terms.notice_days is None or terms.notice_days < 0:
-        raise DomainError(_l("must be 0 or more days"), "notice_days")
-    if terms.renewal_months is not None and terms.renewal_months < 1:
-        raise DomainError(_l("must be at least 1 month"), "renewal_months")
-    if terms.auto_renew and terms.renewal_months is None:
-        raise DomainError(
-            _l("An agreement that renews itself needs the length of each renewal."),
-            "renewal_months",
-        )
-    if terms.review_months is not None and terms.review_months < 1:
-        raise DomainError(_l("must be at least 1 month"), "review_months")
+    def notice() -> None:
+        if terms.notice_days is None or terms.notice_days < 0:
+            raise DomainError(_l("must be 0 or more days"), "notice_days")
+
+    def renewal() -> None:
+        if terms.renewal_months is not None and terms.renewal_months < 1:
+            raise DomainError(_l("must be at least 1 month"), "renewal_months")
+        if terms.auto_renew and terms.renewal_months is None:
+            raise DomainError(
+                _l("An agreement that renews itself needs the length of each renewal."),
+                "renewal_months",
+            )
+
+    def review() -> None:
+        if terms.review_months is not None and terms.review_months < 1:
+            raise DomainError(_l("must be at least 1 month"), "review_months")
+
+    check_all(notice, renewal, review)
 
 
 def _check_commercial(terms: AgreementTerms) -> None:
-    try:
-        charge = parse_decimal(terms.monthly_charge, MONEY_DIGITS)
-    except InvalidValue as error:
-        raise DomainError(error.message, "monthly_charge") from None
-    if charge < 0:
-        raise DomainError(_l("must not be negative"), "monthly_charge")
-    try:
-        parse_currency(terms.currency)
-    except InvalidValue as error:
-        raise DomainError(error.message, "currency") from None
-    if terms.credit_cap_pct is not None:
+    def charge() -> None:
         try:
-            cap = parse_decimal(terms.credit_cap_pct, PCT_DIGITS)
+            amount = parse_decimal(terms.monthly_charge, MONEY_DIGITS)
+        except InvalidValue as error:
+            raise DomainError(error.message, "monthly_charge") from None
+        if amount < 0:
+            raise DomainError(_l("must not be negative"), "monthly_charge")
+
+    def currency() -> None:
+        try:
+            parse_currency(terms.currency)
+        except InvalidValue as error:
+            raise DomainError(error.message, "currency") from None
+
+    def cap() -> None:
+        if terms.credit_cap_pct is None:
+            return
+        try:
+            value = parse_decimal(terms.credit_cap_pct, PCT_DIGITS)
         except InvalidValue as error:
             raise DomainError(error.message, "credit_cap_pct") from None
-        if not 0 <= cap <= 100:
+        if not 0 <= value <= 100:
             raise DomainError(_l("must be between 0 and 100"), "credit_cap_pct")
+
+    check_all(charge, currency, cap)
 
 
 def _check_services(terms: AgreementTerms, agreement: Agreement | None) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from contracts.errors import DomainError
+from contracts.errors import DomainError, check_all
 from contracts.models import Agreement, ChangeRecord
 from contracts.values import format_decimal
 
@@ -70,18 +70,26 @@ def plain(value: object) -> str | None:
 
 
 def check_request(change: ChangeRequest | None) -> ChangeRequest:
-    """The request, or a DomainError naming the first missing field."""
+    """The request, or a refusal naming every missing field."""
     change = change or ChangeRequest()
-    if not change.reason.strip():
-        raise DomainError(_l("Give the reason for this change."), "reason")
-    if not change.impact.strip():
-        raise DomainError(_l("Give the impact assessment of this change."), "impact")
-    if not change.approver.strip():
-        raise DomainError(_l("Name who approved this change."), "approver")
-    if len(change.approver.strip()) > APPROVER_LENGTH:
-        raise DomainError(
-            _l("must be at most %(count)d characters", count=APPROVER_LENGTH), "approver"
-        )
+
+    def reason() -> None:
+        if not change.reason.strip():
+            raise DomainError(_l("Give the reason for this change."), "reason")
+
+    def impact() -> None:
+        if not change.impact.strip():
+            raise DomainError(_l("Give the impact assessment of this change."), "impact")
+
+    def approver() -> None:
+        if not change.approver.strip():
+            raise DomainError(_l("Name who approved this change."), "approver")
+        if len(change.approver.strip()) > APPROVER_LENGTH:
+            raise DomainError(
+                _l("must be at most %(count)d characters", count=APPROVER_LENGTH), "approver"
+            )
+
+    check_all(reason, impact, approver)
     return change
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class DomainError(Exception):
     """An operation refused by a domain rule; nothing has been written.
@@ -17,3 +19,35 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+    @property
+    def problems(self) -> list[DomainError]:
+        """Every problem this refusal reports (one, unless it is a ``Refusals``)."""
+        return [self]
+
+
+class Refusals(DomainError):
+    """Several problems found at once, so a form shows each beside its field in one go; the
+    first is the message."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        super().__init__(problems[0].message, problems[0].field)
+        self._problems = problems
+
+    @property
+    def problems(self) -> list[DomainError]:
+        return list(self._problems)
+
+
+def check_all(*checks: Callable[[], object]) -> None:
+    """Run every check, even after one has refused; refuse with all their problems."""
+    found: list[DomainError] = []
+    for check in checks:
+        try:
+            check()
+        except DomainError as error:
+            found.extend(error.problems)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise Refusals(found)

@@ -97,11 +97,12 @@ def editable_agreement(ref: str) -> Agreement:
 def refuse(form: object, error: DomainError) -> None:
     """Undo everything of the refused operation and show its message beside the field."""
     db.session.rollback()
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))  # type: ignore[attr-defined]
+    for problem in error.problems:
+        field = getattr(form, problem.field or "", None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(problem.message)]
+        else:
+            form.form_errors.append(str(problem.message))  # type: ignore[attr-defined]
 
 
 def acting_user() -> User:

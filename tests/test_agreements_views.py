@@ -258,3 +258,35 @@ def test_a_bad_weight_is_shown_beside_its_field(client, world, session):
     )
     assert response.status_code == 400
     assert 'id="weight-errors"' in response.get_data(as_text=True)
+
+
+def test_every_problem_of_a_form_shows_at_once(client, world, session):
+    login(client, world["users"]["vendor_manager"].email)
+    before = _counts(session)
+    response = client.post(
+        "/agreements/new",
+        data=_form(end="2025-01-01", monthly_charge="-1", credit_cap_pct="-5"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The agreement ends before it starts (2026-01-01)." in page
+    assert "must not be negative" in page
+    assert "must be between 0 and 100" in page
+    assert _counts(session) == before
+
+
+def test_a_change_without_reason_impact_or_approver_names_all_three(client, world, session):
+    login(client, world["users"]["vendor_manager"].email)
+    world["lead"].status = "active"
+    session.flush()
+    before = _counts(session)
+    response = client.post(
+        "/agreements/UC-HW/targets/AVAIL/CRM/edit",
+        data={"target": "99.95", "weight": "1", "credit_pct": "0"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Give the reason for this change." in page
+    assert "Give the impact assessment of this change." in page
+    assert "Name who approved this change." in page
+    assert _counts(session) == before

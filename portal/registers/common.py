@@ -91,11 +91,12 @@ def saved(form: FlaskForm, operation: Callable[[], T]) -> T | None:
         result = operation()
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field or "", None)
-        if field is None:
-            form.form_errors.append(str(error.message))
-        else:
-            field.errors = [*field.errors, str(error.message)]
+        for problem in error.problems:
+            field = getattr(form, problem.field or "", None)
+            if field is None:
+                form.form_errors.append(str(problem.message))
+            else:
+                field.errors = [*field.errors, str(problem.message)]
         return None
     db.session.commit()
     return result
