@@ -98,11 +98,50 @@ def create_user(
 
 
 def update_user(
-    session: Session, user: User, *, role: str, supplier_code: str | None, name: str
+    session: Session,
+    user: User,
+    *,
+    role: str,
+    supplier_code: str | None,
+    name: str,
+    actor: User | None = None,
 ) -> None:
+    """Change a user's role, supplier and name; ``actor`` is who does it (``None``: the CLI)."""
     supplier = _resolve_supplier(session, role, supplier_code)
+    if user.role == "admin" and role != "admin":
+        if actor is not None and actor.id == user.id:
+            raise AccountError(
+                _l(
+                    "You cannot take the administrator role from yourself: "
+                    "another administrator must."
+                ),
+                "role",
+            )
+        _keep_an_active_admin(session, user, "role")
     user.role, user.supplier, user.name = role, supplier, name.strip()
     session.flush()
+
+
+def _keep_an_active_admin(session: Session, user: User, field: str) -> None:
+    """Refuse a change that would take the last active administrator away from the portal."""
+    if not user.active:
+        return
+    # Locked (on PostgreSQL), so two administrators retiring each other at once cannot both
+    # succeed: the second waits and then no longer counts the first.
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise AccountError(
+            _l(
+                "%(email)s is the last active administrator: the portal needs one. "
+                "Make another user an administrator first.",
+                email=user.email,
+            ),
+            field,
+        )
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -121,8 +160,13 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.flush()
 
 
-def set_active(session: Session, user: User, active: bool) -> None:
+def set_active(session: Session, user: User, active: bool, *, actor: User | None = None) -> None:
     """Deactivating ends the user's sessions and stops its tokens at once."""
+    if not active and user.active:
+        if actor is not None and actor.id == user.id:
+            raise AccountError(_l("You cannot deactivate yourself."), "active")
+        if user.role == "admin":
+            _keep_an_active_admin(session, user, "active")
     user.active = active
     user.session_version += 1
     session.flush()

@@ -99,6 +99,7 @@ def _render_user(  # noqa: ANN202
     reset_form: ResetPasswordForm | None = None,
     new_secret: str | None = None,
     status: int = 200,
+    active_error: str | None = None,
 ):
     return render_template(
         "admin/user.html",
@@ -106,6 +107,8 @@ def _render_user(  # noqa: ANN202
         form=form or _edit_form(target),
         reset_form=reset_form or ResetPasswordForm(formdata=None),
         active_form=ActiveForm(active=target.active),
+        active_error=active_error,
+        is_self=target.id == current_user.id,
         token_form=TokenForm(formdata=None),
         revoke_form=EmptyForm(),
         tokens=target.tokens,
@@ -126,6 +129,7 @@ def edit_user(user_id: int):  # noqa: ANN201
                 role=form.role.data,
                 supplier_code=form.supplier.data or None,
                 name=form.name.data or "",
+                actor=current_user,
             )
         except accounts.AccountError as error:
             db.session.rollback()
@@ -138,15 +142,15 @@ def edit_user(user_id: int):  # noqa: ANN201
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-def set_active(user_id: int) -> Response:
+def set_active(user_id: int):  # noqa: ANN201
     target = _user_or_404(user_id)
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
-    if target.id == current_user.id and not form.active.data:
-        flash(_("You cannot deactivate yourself."), "error")
-        return redirect(url_for("admin.user", user_id=target.id))
-    accounts.set_active(db.session, target, bool(form.active.data))
+    try:
+        accounts.set_active(db.session, target, bool(form.active.data), actor=current_user)
+    except accounts.AccountError as error:
+        return _render_user(target, active_error=str(error.message), status=400)
     db.session.commit()
     if target.active:
         flash(_("The user has been activated."), "success")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from sqlalchemy import select
 
 from portal import accounts
@@ -234,3 +235,111 @@ def test_login_attempts_are_throttled(database_url):
         limiter.enabled = False  # the extension object is shared with the suite's app
         with app.app_context():
             db.engine.dispose()
+
+
+# ── The portal always keeps an active administrator ─────────────────────────────────────────
+def _refused(call, *args, **kwargs) -> accounts.AccountError:
+    try:
+        call(*args, **kwargs)
+    except accounts.AccountError as error:
+        return error
+    raise AssertionError("accepted")
+
+
+def test_an_admin_cannot_take_the_admin_role_from_themselves(session, make):
+    admin, other = make.user("admin"), make.user("admin")
+    error = _refused(
+        accounts.update_user,
+        session,
+        admin,
+        role="auditor",
+        supplier_code=None,
+        name="",
+        actor=admin,
+    )
+    assert error.field == "role"
+    assert str(error.message) == (
+        "You cannot take the administrator role from yourself: another administrator must."
+    )
+    assert admin.role == "admin"
+    accounts.update_user(session, admin, role="auditor", supplier_code=None, name="", actor=other)
+    assert admin.role == "auditor"
+
+
+@pytest.mark.parametrize("change", ["demote", "deactivate"])
+def test_the_last_active_admin_cannot_be_demoted_or_deactivated(session, make, change):
+    last = make.user("admin", email="last@example.com")
+    make.user("admin").active = False  # a deactivated admin does not count
+    make.user("vendor_manager")
+    session.flush()
+    if change == "demote":
+        error = _refused(
+            accounts.update_user, session, last, role="procurement", supplier_code=None, name=""
+        )
+    else:
+        error = _refused(accounts.set_active, session, last, False)
+    assert error.field == ("role" if change == "demote" else "active")
+    assert str(error.message) == (
+        "last@example.com is the last active administrator: the portal needs one. "
+        "Make another user an administrator first."
+    )
+    assert (last.role, last.active) == ("admin", True)
+
+
+def test_with_a_second_admin_either_may_go(session, make):
+    first, second = make.user("admin"), make.user("admin")
+    accounts.set_active(session, first, False, actor=second)
+    assert not first.active
+    # now ``second`` is the last one
+    assert _refused(accounts.set_active, session, second, False).field == "active"
+    accounts.update_user(session, first, role="auditor", supplier_code=None, name="")
+    assert first.role == "auditor"  # an inactive admin may change role freely
+
+
+def test_self_deactivation_is_refused_by_the_operation(session, make):
+    admin, _other = make.user("admin"), make.user("admin")
+    error = _refused(accounts.set_active, session, admin, False, actor=admin)
+    assert (error.field, str(error.message)) == ("active", "You cannot deactivate yourself.")
+    assert admin.active
+
+
+def test_the_admin_page_refuses_self_demotion_beside_the_role_field(client, session, make):
+    admin = make.user("admin")
+    make.user("admin")
+    login(client, admin.email)
+    response = client.post(
+        f"/admin/users/{admin.id}", data={"name": "Me", "role": "auditor", "supplier": ""}
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert 'id="role-errors"' in text
+    assert "You cannot take the administrator role from yourself" in text
+    session.refresh(admin)
+    assert admin.role == "admin"
+
+
+def test_the_admin_page_refuses_self_deactivation_beside_the_button(client, session, make):
+    admin = make.user("admin")
+    login(client, admin.email)
+    own_page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert f"/admin/users/{admin.id}/active" not in own_page  # no button to press
+    assert "another administrator can deactivate it" in own_page
+    response = client.post(f"/admin/users/{admin.id}/active", data={})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert 'id="active-errors"' in text and "You cannot deactivate yourself." in text
+    session.refresh(admin)
+    assert admin.active
+
+
+def test_the_admin_page_lets_an_admin_retire_another(client, session, make):
+    me = make.user("admin")
+    other = make.user("admin")
+    login(client, me.email)
+    assert client.post(f"/admin/users/{other.id}/active", data={}).status_code == 302
+    session.refresh(other)
+    assert not other.active
+    response = client.post(
+        f"/admin/users/{other.id}", data={"name": "", "role": "auditor", "supplier": ""}
+    )
+    assert response.status_code == 302

@@ -21,6 +21,7 @@ ROUTES = [
     ("GET", "/admin/users", ("admin",), 403),
     ("GET", "/admin/users/new", ("admin",), 403),
     ("GET", "/admin/users/{user_id}", ("admin",), 403),
+    ("POST", "/admin/users/{user_id}", ("admin",), 403),
     ("POST", "/admin/users/{user_id}/active", ("admin",), 403),
     ("POST", "/admin/users/{user_id}/password", ("admin",), 403),
     ("POST", "/admin/users/{user_id}/tokens", ("admin",), 403),
