@@ -21,7 +21,7 @@ from contracts.change_control import (
     record_if_controlled,
     require_if_controlled,
 )
-from contracts.errors import DomainError
+from contracts.errors import DomainError, check_all
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Link, Target
 from contracts.targets import link_text
 
@@ -132,10 +132,13 @@ def link_targets(
     change: ChangeRequest | None = None,
 ) -> Link:
     """Record that ``lower`` underpins ``upper``; ``group`` marks redundant (parallel) links."""
-    group = _group_label(group)
-    _check_link(session, upper, lower)
-    require_if_controlled(lower.agreement, change)
-    link = Link(upper=upper, lower=lower, group=group)
+    labels: list[str | None] = []
+    check_all(  # every problem at once
+        lambda: labels.append(_group_label(group)),
+        lambda: _check_link(session, upper, lower),
+        lambda: require_if_controlled(lower.agreement, change),
+    )
+    link = Link(upper=upper, lower=lower, group=labels[0])
     session.add(link)
     changes = [FieldChange("link", lower.label, "underpins", None, link_text(link))]
     record_if_controlled(session, lower.agreement, changes, change, actor=actor)

@@ -169,3 +169,12 @@ def test_upper_candidates(session, chain):
 )
 def test_the_pure_rule_shared_with_the_import(lower, upper, expected):
     assert refusals(LinkEnd(*lower), LinkEnd(*upper)) == expected
+
+
+def test_a_refused_link_reports_every_problem_at_once(session, chain):
+    chain["uc"].status = "active"
+    session.flush()
+    with pytest.raises(DomainError) as refused:
+        link_targets(session, chain["t_sla_resolve"], chain["t_uc"], "x" * 41, actor=None)
+    fields = [problem.field for problem in refused.value.problems]
+    assert fields == ["group", "upper", "reason", "impact", "approver"]
