@@ -145,6 +145,8 @@ def remove_target(ref: str, metric: str, service: str):  # noqa: ANN201
 @bp.route(f"{TARGET_PATH}/links/new", methods=["GET", "POST"])
 def add_link(ref: str, metric: str, service: str):  # noqa: ANN201
     agreement = editable_agreement(ref)
+    if not agreement.is_supplier_agreement:
+        abort(404)  # a customer SLA's targets underpin nothing: there is no such form
     lower = _target(agreement, metric, service)
     candidates = links.upper_candidates(db.session, lower)
     form = LinkForm()

@@ -49,6 +49,7 @@ from portal.extensions import db
 from portal.listing import Listing
 from portal.models import User
 from portal.permissions import agreement_scope, can
+from portal.registers.common import LABELS
 
 bp = Blueprint("agreements", __name__)
 
@@ -242,7 +243,7 @@ def _fill_choices(form: AgreementForm, agreement: Agreement | None = None) -> No
     form.customer.choices = none + [SelectChoice(c.code, f"{c.code} · {c.name}") for c in customers]
     suppliers = db.session.scalars(select(Supplier).order_by(Supplier.code))
     form.supplier.choices = none + [
-        SelectChoice(s.code, f"{s.code} · {s.name} ({s.kind})") for s in suppliers
+        SelectChoice(s.code, f"{s.code} · {s.name} ({LABELS['kind'][s.kind]})") for s in suppliers
     ]
     parents = db.session.scalars(
         select(Agreement).where(Agreement.kind == "underpinning").order_by(Agreement.ref)

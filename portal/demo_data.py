@@ -90,7 +90,7 @@ SUPPLIERS = [
          _contact("Dan Miller", "Service desk lead", "desk.lead@northwind.example.com",
                   "+1 206 555 0142"),
      ]},
-    {"code": "NETOPS", "name": "Network Operations (internal)", "kind": "internal",
+    {"code": "NETOPS", "name": "Network Operations", "kind": "internal",
      "category": "tactical",
      "contacts": [
          _contact("Grace Liu", "Head of network operations", f"grace.liu@{DOMAIN}", "x4410"),

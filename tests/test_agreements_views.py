@@ -290,3 +290,9 @@ def test_a_change_without_reason_impact_or_approver_names_all_three(client, worl
     assert "Give the impact assessment of this change." in page
     assert "Name who approved this change." in page
     assert _counts(session) == before
+
+
+def test_a_customer_sla_target_has_no_link_form(client, world):
+    login(client, world["users"]["vendor_manager"].email)
+    assert client.get("/agreements/SLA-1/targets/AVAIL/CRM/links/new").status_code == 404
+    assert client.post("/agreements/SLA-1/targets/AVAIL/CRM/links/new", data={}).status_code == 404

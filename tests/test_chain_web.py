@@ -160,3 +160,14 @@ def test_bad_values_are_refused_beside_the_field(client, make, chain, value, mes
     errors = page[page.index(f'id="{_field(chain["SUB-3"])}-errors"') :]
     assert message in errors[: errors.index("</ul>")]
     assert "What would change" not in page
+
+
+def test_a_draft_agreement_in_the_picture_is_marked_draft(client, make, chain, session):
+    chain["SUB-3"].agreement.status = "draft"
+    session.flush()
+    _as(client, make, "vendor_manager")
+    page = client.get("/chain").get_data(as_text=True)
+    drafts = re.findall(r'class="cnode-draft"', page)
+    assert len(drafts) == 1
+    box = page[page.index('href="/agreements/SUB-3">SUB-3</a>') :][:400]
+    assert 'class="cnode-draft"' in box and ">Draft<" in box
