@@ -6,6 +6,7 @@ Floats appear here only as drawing coordinates; every number printed comes from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -63,25 +64,16 @@ def trend_chart(result: TargetResult, width: float, height: float) -> Drawing:
             textAnchor="end",
         )
     )
-    if not months:
-        drawing.add(Rect(0, 0, width, height - 16, strokeColor=RULE, fillColor=None))
-        drawing.add(
-            String(
-                width / 2,
-                (height - 16) / 2,
-                _("No month due in this window"),
-                fontName=FONT,
-                fontSize=8,
-                fillColor=MUTED,
-                textAnchor="middle",
-            )
-        )
+    figures = [value for value in values if value is not None]
+    if not figures:
+        note = _("No month due in this window") if not months else _("No figures in this window")
+        _note(drawing, width, height - 16, note)
         return drawing
 
     chart = HorizontalLineChart()
     chart.x, chart.y = 34, 34
     chart.width, chart.height = width - 40, height - 34 - 20
-    low, high = _bounds([v for v in values if v is not None] + [target.target])
+    low, high = _bounds([*figures, target.target])
 
     def series(status: str | None) -> list[float | None]:
         return [
@@ -89,19 +81,14 @@ def trend_chart(result: TargetResult, width: float, height: float) -> Drawing:
             for m in result.months
         ]
 
-    chart.data = [
-        [float(target.target)] * len(months),
-        series(None),
-        series("met"),
-        series("missed"),
-    ]
-    chart.joinedLines = 1
-    chart.lines[0].strokeColor = MUTED
-    chart.lines[0].strokeDashArray = (3, 2)
-    chart.lines[0].strokeWidth = 0.8
-    chart.lines[1].strokeColor = INK
-    chart.lines[1].strokeWidth = 1.2
-    for index, status in ((2, "met"), (3, "missed")):
+    chart.data = [series(None), series("met"), series("missed")]
+    # Lines only where there are two points to join (ReportLab refuses a one-point polyline);
+    # a single figure is its marker alone.
+    chart.joinedLines = 0
+    chart.lines[0].lineStyle = "joinedLine" if len(figures) >= 2 else None
+    chart.lines[0].strokeColor = INK
+    chart.lines[0].strokeWidth = 1.2
+    for index, status in ((1, "met"), (2, "missed")):
         chart.lines[index].strokeColor = None
         chart.lines[index].symbol = makeMarker(
             "FilledCircle" if status == "met" else "FilledDiamond",
@@ -109,6 +96,8 @@ def trend_chart(result: TargetResult, width: float, height: float) -> Drawing:
             fillColor=STRONG[status],
             strokeColor=STRONG[status],
         )
+    # The target is a level, not a series: drawn across the whole plot, however few months.
+    chart.annotations = [_target_line(float(target.target))]
     axis = chart.valueAxis
     axis.valueMin, axis.valueMax = low, high
     axis.labels.fontName, axis.labels.fontSize = FONT, 6.5
@@ -126,6 +115,38 @@ def trend_chart(result: TargetResult, width: float, height: float) -> Drawing:
     drawing.add(chart)
     _legend(drawing, width)
     return drawing
+
+
+def _target_line(level: float) -> Callable[..., Line]:
+    def draw(chart: HorizontalLineChart, _x_scale: object, y_scale: Callable) -> Line:
+        y = y_scale(level)
+        return Line(
+            chart.x,
+            y,
+            chart.x + chart.width,
+            y,
+            strokeColor=MUTED,
+            strokeDashArray=(3, 2),
+            strokeWidth=0.8,
+        )
+
+    return draw
+
+
+def _note(drawing: Drawing, width: float, height: float, words: str) -> None:
+    """A framed note where the chart would be."""
+    drawing.add(Rect(0, 0, width, height, strokeColor=RULE, fillColor=None))
+    drawing.add(
+        String(
+            width / 2,
+            height / 2,
+            words,
+            fontName=FONT,
+            fontSize=8,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
 
 
 def _legend(drawing: Drawing, width: float) -> None:
