@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,34 @@ def render_one(code: str, first: str, last: str, language: str, out: Path) -> Pa
     """Render one supplier's scorecard inside the current app context."""
     from portal.pdf_views import scorecard_pdf
 
-    supplier = db.session.scalar(select(Supplier).where(Supplier.code == code))
-    path = out / file_name(code, first, last)
-    path.write_bytes(scorecard_pdf(db.session, supplier, first, last, language))
-    db.session.remove()
-    return path
+    try:
+        supplier = db.session.scalar(select(Supplier).where(Supplier.code == code))
+        if supplier is None:
+            raise LookupError(f"no supplier {code}")
+        path = out / file_name(code, first, last)
+        path.write_bytes(scorecard_pdf(db.session, supplier, first, last, language))
+        return path
+    finally:
+        db.session.remove()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One supplier's result: the file written, or why there is none."""
+
+    code: str
+    path: Path | None = None
+    error: str | None = None
+
+
+def attempt(code: str, first: str, last: str, language: str, out: Path) -> Outcome:
+    """``render_one`` that reports a failure instead of raising it: one supplier's broken
+    scorecard must not cost every other supplier theirs."""
+    try:
+        return Outcome(code, path=render_one(code, first, last, language, out))
+    except Exception as error:  # any failure is that supplier's alone
+        current_app.logger.exception("Scorecard PDF of %s failed", code)
+        return Outcome(code, error=f"{type(error).__name__}: {error}")
 
 
 def _start_worker(settings: dict[str, Any]) -> None:
@@ -54,10 +78,10 @@ def _start_worker(settings: dict[str, Any]) -> None:
     _worker_app = create_app(settings)
 
 
-def _render_in_worker(job: tuple[str, str, str, str, Path]) -> Path:
+def _render_in_worker(job: tuple[str, str, str, str, Path]) -> Outcome:
     assert _worker_app is not None
     with _worker_app.app_context():
-        return render_one(*job)
+        return attempt(*job)
 
 
 @click.command("render-scorecards")
@@ -90,16 +114,26 @@ def render_scorecards_command(
     out.mkdir(parents=True, exist_ok=True)
     jobs = min(jobs or os.cpu_count() or 1, max(len(codes), 1))
     work = [(code, first, last, lang, out) for code in codes]
+    outcomes: list[Outcome] = []
     with click.progressbar(length=len(work), label="Rendering scorecards", file=sys.stderr) as bar:
         if jobs == 1:
             for job in work:
-                render_one(*job)
+                outcomes.append(attempt(*job))
                 bar.update(1)
         else:
             settings = {key: current_app.config[key] for key in SHARED_SETTINGS}
             # spawn: a worker starts clean, never sharing the parent's database connections.
             context = multiprocessing.get_context("spawn")
             with context.Pool(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
-                for _path in pool.imap_unordered(_render_in_worker, work):
+                for outcome in pool.imap_unordered(_render_in_worker, work):
+                    outcomes.append(outcome)
                     bar.update(1)
-    click.echo(f"Wrote {len(work)} scorecards to {out} ({jobs} process(es)).")
+    failed = sorted((outcome for outcome in outcomes if outcome.error), key=lambda o: o.code)
+    for outcome in failed:
+        click.echo(f"Error: {outcome.code}: {outcome.error}", err=True)
+    written = len(outcomes) - len(failed)
+    click.echo(f"Wrote {written} scorecards to {out} ({jobs} process(es)).")
+    if failed:
+        codes = ", ".join(outcome.code for outcome in failed)
+        click.echo(f"Error: {len(failed)} scorecard(s) failed: {codes}.", err=True)
+        sys.exit(1)

@@ -181,3 +181,39 @@ def test_render_scorecards_writes_one_pdf_per_supplier(tmp_path):
                      ("CLOUDCO", "NETOPS", "SZDC")]  # fmt: skip
     assert SZDC_NAME in pdf_text(out / "scorecard-SZDC-2026-01-2026-06.pdf")
     assert "Wrote 3 scorecards" in result.output
+
+
+def test_one_failing_supplier_does_not_stop_render_scorecards(
+    runner, example, tmp_path, monkeypatch
+):
+    from portal import pdf_views
+
+    real = pdf_views.scorecard_pdf
+
+    def scorecard_pdf(session, supplier, first, last, language):
+        if supplier.code == "NETOPS":
+            raise RuntimeError("the chart broke")
+        return real(session, supplier, first, last, language)
+
+    monkeypatch.setattr(pdf_views, "scorecard_pdf", scorecard_pdf)
+    out = tmp_path / "pdfs"
+    result = runner.invoke(
+        args=["render-scorecards", "--from", "2026-01", "--to", "2026-06", "--out", str(out),
+              "--jobs", "1"]
+    )  # fmt: skip
+    assert result.exit_code == 1
+    names = sorted(path.name for path in out.iterdir())
+    assert names == [f"scorecard-{code}-2026-01-2026-06.pdf" for code in ("CLOUDCO", "SZDC")]
+    assert "Error: NETOPS: RuntimeError: the chart broke" in result.stderr
+    assert "1 scorecard(s) failed: NETOPS" in result.stderr
+    assert "Wrote 2 scorecards" in result.stdout
+
+
+def test_a_worker_reports_a_failure_instead_of_raising_it(app, session, monkeypatch, tmp_path):
+    from portal import render_cli
+
+    monkeypatch.setattr(render_cli, "_worker_app", app)
+    job = ("NOPE", "2026-01", "2026-06", "en", tmp_path)
+    outcome = render_cli._render_in_worker(job)
+    assert outcome == render_cli.Outcome("NOPE", error="LookupError: no supplier NOPE")
+    assert list(tmp_path.iterdir()) == []
