@@ -415,6 +415,22 @@ def notice_deadline(agreement: Agreement) -> date:
     return agreement.end - timedelta(days=agreement.notice_days)
 
 
+DUE_DATES = {"notice": notice_deadline, "expiry": lambda agreement: agreement.end}
+
+
+def upcoming(
+    agreements: list[Agreement], which: str, today: date, days: int
+) -> list[tuple[Agreement, date]]:
+    """The agreements whose notice deadline (``which="notice"``) or end (``"expiry"``) falls in
+    the next ``days`` days, soonest first."""
+    day_of = DUE_DATES[which]
+    horizon = today + timedelta(days=days)
+    dated = ((agreement, day_of(agreement)) for agreement in agreements)
+    return sorted(
+        ((a, day) for a, day in dated if today <= day <= horizon), key=lambda r: (r[1], r[0].ref)
+    )
+
+
 def next_review_due(agreement: Agreement) -> date | None:
     """``review_months`` after the last review, or after the start when none was held."""
     if not agreement.review_months:

@@ -7,6 +7,8 @@ checks ``can(...)`` (403), validates, calls one operation, commits, flashes and 
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -45,6 +47,7 @@ from portal.agreement_forms import (
     AgreementForm,
     StatusForm,
 )
+from portal.dashboard import in_force_agreements
 from portal.extensions import db
 from portal.listing import Listing
 from portal.models import User
@@ -112,7 +115,8 @@ def acting_user() -> User:
 
 # List -----------------------------------------------------------------------------------------
 
-LIST_FILTERS = ("kind", "status", "supplier", "customer", "owner", "incomplete")
+LIST_FILTERS = ("kind", "status", "supplier", "customer", "owner", "incomplete", "due")
+DUE_WITHIN_DAYS = 90
 
 
 @bp.route("/agreements")
@@ -163,6 +167,11 @@ def _filtered(statement, filters: dict[str, str]):  # noqa: ANN001, ANN202
         statement = statement.where(Agreement.owner_id == int(filters["owner"]))
     if filters.get("incomplete"):
         statement = statement.where(operations.incomplete())
+    if filters.get("due") in operations.DUE_DATES:
+        due = operations.upcoming(
+            in_force_agreements(current_user), filters["due"], date.today(), DUE_WITHIN_DAYS
+        )
+        statement = statement.where(Agreement.id.in_([agreement.id for agreement, _ in due]))
     return statement
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,7 +29,8 @@ class Dated:
     on: date
 
 
-def _in_force(user: Any) -> list[Agreement]:
+def in_force_agreements(user: Any) -> list[Agreement]:
+    """The supplier agreements in force that the user may see."""
     return list(
         db.session.scalars(
             select(Agreement)
@@ -44,12 +45,10 @@ def _in_force(user: Any) -> list[Agreement]:
     )
 
 
-def _upcoming(agreements: list[Agreement], day_of: Any, today: date) -> list[Dated]:
-    horizon = today + timedelta(days=HORIZON_DAYS)
-    rows = [Dated(a, day_of(a)) for a in agreements]
-    return sorted(
-        (r for r in rows if today <= r.on <= horizon), key=lambda r: (r.on, r.agreement.ref)
-    )
+def _upcoming(agreements: list[Agreement], which: str, today: date) -> list[Dated]:
+    return [
+        Dated(a, day) for a, day in agreement_rules.upcoming(agreements, which, today, HORIZON_DAYS)
+    ]
 
 
 def _open_disputes(user: Any) -> int:
@@ -69,13 +68,13 @@ def staff(user: Any, today: date) -> dict[str, Any]:
     worst = sorted((line for line in lines if line.score is not None), key=lambda line: line.score)[
         :5
     ]
-    in_force = _in_force(user)
+    in_force = in_force_agreements(user)
     return {
         "window": (first, last),
         "rating_counts": counts,
         "worst_suppliers": worst,
-        "notice_deadlines": _upcoming(in_force, agreement_rules.notice_deadline, today),
-        "expiries": _upcoming(in_force, lambda a: a.end, today),
+        "notice_deadlines": _upcoming(in_force, "notice", today),
+        "expiries": _upcoming(in_force, "expiry", today),
         "reviews_overdue": governance.reviews_overdue(
             db.session, agreement_scope(user), today=today
         )[:8],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -296,3 +298,21 @@ def test_a_customer_sla_target_has_no_link_form(client, world):
     login(client, world["users"]["vendor_manager"].email)
     assert client.get("/agreements/SLA-1/targets/AVAIL/CRM/links/new").status_code == 404
     assert client.post("/agreements/SLA-1/targets/AVAIL/CRM/links/new", data={}).status_code == 404
+
+
+def test_the_list_filters_notice_deadlines_and_expiries_in_the_next_90_days(client, world, session):
+    today = date.today()
+    world["lead"].end, world["lead"].notice_days = today + timedelta(days=120), 60  # notice in 60
+    world["foreign"].end, world["foreign"].notice_days = today + timedelta(days=30), 0
+    world["sub"].end = today + timedelta(days=400)
+    session.flush()
+    login(client, world["users"]["procurement"].email)
+
+    def refs(due):
+        page = client.get(f"/agreements?due={due}").get_data(as_text=True)
+        return {ref for ref in ("UC-HW", "UC-OT", "SUB-HW", "SLA-1") if f">{ref}<" in page}
+
+    assert refs("notice") == {"UC-HW", "UC-OT"}
+    assert refs("expiry") == {"UC-OT"}
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "/agreements?due=notice" in dashboard and "/agreements?due=expiry" in dashboard
