@@ -1,7 +1,9 @@
 """The vendor manager's review queue: accept or reject submitted figures, one or many at once.
 
-Each request is all or nothing: a refused figure (already reviewed, or a rejection without a
-reason) leaves every figure of the request as it was.
+The queue has one item per figure (target and month): its current revision, with the other
+revisions as its history (``scorecards.review``). Each request is all or nothing: a refused
+figure (already reviewed, superseded by a newer revision, or a rejection without a reason)
+leaves every figure of the request as it was.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def queue() -> str:
         "review/queue.html",
         listing=listing,
         page=page,
-        previous=review.previous_revisions(db.session, page.items),
+        history=review.history(db.session, page.items),
         suppliers=suppliers,
         agreements=db.session.scalars(agreements.order_by(Agreement.ref)).all(),
         period_error=period_error,

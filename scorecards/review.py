@@ -1,8 +1,18 @@
 """Reviewing submitted figures: accept, or reject with a reason; the review queue.
 
-Only a revision whose status is ``submitted`` can be reviewed. A request reviews one or many
-revisions all or nothing: any refused revision refuses the whole batch before anything is
-changed. Functions flush, never commit; the audit log records each change by itself.
+A figure is a (target, month); each submission of it is a revision, never overwritten. The
+revision under review is the figure's current one (SPEC section 2: its latest revision that is
+not rejected). A ``submitted`` revision with a later revision that is not rejected is
+*superseded*: the supplier has replaced it, so it is neither accepted nor rejected on its own
+and the queue shows it only in its figure's history. That is decided when the data is read;
+stored statuses stay as they were, so the record of what was submitted stays untouched. When a
+correction is rejected, the revision it would have replaced is current again and waits for
+review again.
+
+Only a revision whose status is ``submitted`` and that is not superseded can be reviewed. A
+request reviews one or many revisions all or nothing: any refused revision refuses the whole
+batch before anything is changed. Functions flush, never commit; the audit log records each
+change by itself.
 """
 
 from __future__ import annotations
@@ -11,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, tuple_
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from contracts.errors import DomainError
 from contracts.models import Agreement, Metric, Supplier, Target
@@ -25,7 +36,11 @@ REASON_MAX = 2000
 
 
 class NotReviewable(DomainError):
-    """A revision that does not wait for review (already accepted or rejected)."""
+    """A revision that does not wait for review (already accepted or rejected, or superseded)."""
+
+
+class Superseded(NotReviewable):
+    """A submitted revision that a later revision (not rejected) of the same figure replaces."""
 
 
 class UnknownFigure(DomainError):
@@ -55,7 +70,54 @@ def _load(session: Session, measurement_ids: Sequence[int]) -> list[Measurement]
             ),
             "ids",
         )
-    return [found[measurement_id] for measurement_id in ids]
+    measurements = [found[measurement_id] for measurement_id in ids]
+    newer = standing_revisions(session, measurements)
+    for measurement in measurements:
+        newest = newer.get((measurement.target_id, measurement.period), 0)
+        if newest > measurement.revision:
+            raise Superseded(
+                _l(
+                    "Figure %(id)s is revision %(revision)d of its target and month, and "
+                    "revision %(newest)d has replaced it; review the newest revision instead.",
+                    id=measurement.id,
+                    revision=measurement.revision,
+                    newest=newest,
+                ),
+                "ids",
+            )
+    return measurements
+
+
+def standing_revisions(
+    session: Session, measurements: Iterable[Measurement]
+) -> dict[tuple[int, str], int]:
+    """For each (target, period) of ``measurements``, its latest revision that is not rejected
+    (its current one), in one query."""
+    keys = {(measurement.target_id, measurement.period) for measurement in measurements}
+    if not keys:
+        return {}
+    return {
+        (target_id, period): revision
+        for target_id, period, revision in session.execute(
+            select(Measurement.target_id, Measurement.period, func.max(Measurement.revision))
+            .where(
+                tuple_(Measurement.target_id, Measurement.period).in_(keys),
+                Measurement.status != "rejected",
+            )
+            .group_by(Measurement.target_id, Measurement.period)
+        )
+    }
+
+
+def superseded_ids(session: Session, measurements: Sequence[Measurement]) -> set[int]:
+    """The ids of the submitted revisions among ``measurements`` that are superseded."""
+    standing = standing_revisions(session, measurements)
+    return {
+        measurement.id
+        for measurement in measurements
+        if measurement.status == "submitted"
+        and standing.get((measurement.target_id, measurement.period), 0) > measurement.revision
+    }
 
 
 def _record(
@@ -71,7 +133,8 @@ def _record(
 def accept(
     session: Session, measurement_ids: Sequence[int], *, actor: Any, now: datetime
 ) -> list[Measurement]:
-    """Accept submitted revisions; refuses the whole batch if any is not ``submitted``."""
+    """Accept submitted revisions; refuses the whole batch if any is not ``submitted`` or is
+    superseded."""
     measurements = _load(session, measurement_ids)
     _record(measurements, "accepted", "", actor, now)
     session.flush()
@@ -118,9 +181,25 @@ QUEUE_SORTS: dict[str, Any] = {
 }
 
 
+def _waiting() -> ColumnElement[bool]:
+    """A revision that waits for review: submitted, and no later revision of its figure that
+    is not rejected (so at most one per target and month)."""
+    later = aliased(Measurement)
+    return and_(
+        Measurement.status == "submitted",
+        ~exists().where(
+            later.target_id == Measurement.target_id,
+            later.period == Measurement.period,
+            later.revision > Measurement.revision,
+            later.status != "rejected",
+        ),
+    )
+
+
 def queue(filters: QueueFilters | None = None) -> Select[Any]:
-    """Revisions waiting for review, with their target, agreement, supplier, metric and service
-    loaded in the same statement (sortable by the columns of ``QUEUE_SORTS``)."""
+    """One item per figure waiting for review: its current revision, with its target,
+    agreement, supplier, metric and service loaded in the same statement (sortable by the
+    columns of ``QUEUE_SORTS``)."""
     statement = (
         select(Measurement)
         .join(Measurement.target)
@@ -128,7 +207,7 @@ def queue(filters: QueueFilters | None = None) -> Select[Any]:
         .join(Supplier, Agreement.supplier)
         .join(Target.metric)
         .join(Target.service)
-        .where(Measurement.status == "submitted")
+        .where(_waiting())
         .options(
             contains_eager(Measurement.target).options(
                 contains_eager(Target.agreement).contains_eager(Agreement.supplier),
@@ -149,11 +228,36 @@ def queue(filters: QueueFilters | None = None) -> Select[Any]:
     return statement
 
 
-def previous_revisions(
-    session: Session, measurements: Sequence[Measurement]
-) -> dict[int, list[Measurement]]:
-    """For each revision, the earlier revisions of the same (target, period), newest first;
-    one query for the whole page."""
+@dataclass(frozen=True)
+class PastRevision:
+    """Another revision of a queued figure, with its status as shown: ``superseded`` for a
+    submitted revision that a later one replaced."""
+
+    id: int
+    revision: int
+    value: Decimal
+    status: str  # submitted, accepted, rejected or superseded
+    reject_reason: str
+    late: bool
+    submitted_at: datetime
+
+
+def shown_statuses(revisions: Sequence[Measurement]) -> dict[int, str]:
+    """The status of each revision of one figure as people see it: a submitted revision with a
+    later revision that is not rejected is ``superseded``."""
+    shown: dict[int, str] = {}
+    replaced = False
+    for revision in sorted(revisions, key=lambda measurement: -measurement.revision):
+        shown[revision.id] = (
+            "superseded" if replaced and revision.status == "submitted" else (revision.status)
+        )
+        replaced = replaced or revision.status != "rejected"
+    return shown
+
+
+def history(session: Session, measurements: Sequence[Measurement]) -> dict[int, list[PastRevision]]:
+    """For each queued revision, the other revisions of the same (target, period), newest
+    first (earlier ones, and later corrections that were rejected); one query for the page."""
     keys = {(measurement.target_id, measurement.period) for measurement in measurements}
     if not keys:
         return {}
@@ -164,20 +268,26 @@ def previous_revisions(
         .order_by(Measurement.revision.desc())
     ):
         by_key[(revision.target_id, revision.period)].append(revision)
-    return {
-        measurement.id: [
-            revision
-            for revision in by_key[(measurement.target_id, measurement.period)]
-            if revision.revision < measurement.revision
+    result = {}
+    for measurement in measurements:
+        revisions = by_key[(measurement.target_id, measurement.period)]
+        shown = shown_statuses(revisions)
+        result[measurement.id] = [
+            PastRevision(
+                revision.id,
+                revision.revision,
+                revision.value,
+                shown[revision.id],
+                revision.reject_reason,
+                revision.late,
+                revision.submitted_at,
+            )
+            for revision in revisions
+            if revision.id != measurement.id
         ]
-        for measurement in measurements
-    }
+    return result
 
 
 def waiting_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Measurement).where(Measurement.status == "submitted")
-        )
-        or 0
-    )
+    """How many figures wait for review (one per target and month)."""
+    return session.scalar(select(func.count()).select_from(Measurement).where(_waiting())) or 0

@@ -114,8 +114,8 @@ def test_a_rejected_correction_leaves_the_earlier_value_current(session, make, w
     target = world["avail_crm"]
     first = make.measurement(target, "2026-06", "99.20", status="submitted", revision=1)
     second = make.measurement(target, "2026-06", "99.95", status="submitted", revision=2)
-    review.accept(session, [first.id], actor=manager, now=NOW)
     review.reject(session, [second.id], "No evidence for the higher figure", actor=manager, now=NOW)
+    review.accept(session, [first.id], actor=manager, now=NOW)
     ids = select(Measurement.target_id).where(Measurement.target_id == target.id)
     assert current_values(session, ids, "2026-06", "2026-06") == {(target.id, "2026-06"): D("99.2")}
     revisions = [Revision(m.revision, m.status, m.value) for m in (first, second)]
@@ -140,15 +140,72 @@ def test_the_queue_lists_submitted_figures_with_filters(session, make, world):
     assert review.waiting_count(session) == 3
 
 
-def test_previous_revisions_of_the_same_target_and_month(session, make, world):
+def test_history_shows_the_other_revisions_with_superseded_ones_marked(session, make, world):
     target = world["avail_crm"]
     r1 = make.measurement(target, "2026-06", "97", status="rejected", revision=1)
     r1.reject_reason = "Wrong month"
-    r2 = make.measurement(target, "2026-06", "98", status="accepted", revision=2)
-    r3 = make.measurement(target, "2026-06", "99", status="submitted", revision=3)
+    make.measurement(target, "2026-06", "98", status="accepted", revision=2)
+    make.measurement(target, "2026-06", "98.5", status="submitted", revision=3)
+    r4 = make.measurement(target, "2026-06", "99", status="submitted", revision=4)
+    make.measurement(target, "2026-06", "99.9", status="rejected", revision=5)
     elsewhere = make.measurement(target, "2026-05", "96", status="submitted")
-    previous = review.previous_revisions(session, [r3, elsewhere])
-    assert [(m.revision, m.status) for m in previous[r3.id]] == [(2, "accepted"), (1, "rejected")]
-    assert previous[r3.id][1].reject_reason == "Wrong month"
-    assert previous[elsewhere.id] == []
-    assert r2.status == "accepted"
+    shown = review.history(session, [r4, elsewhere])
+    assert [(past.revision, past.status) for past in shown[r4.id]] == [
+        (5, "rejected"),  # a later correction, rejected: r4 stays the current revision
+        (3, "superseded"),  # still "submitted" in the database, replaced by r4
+        (2, "accepted"),
+        (1, "rejected"),
+    ]
+    assert shown[r4.id][3].reject_reason == "Wrong month"
+    assert shown[elsewhere.id] == []
+    stored = session.scalars(select(Measurement.status).where(Measurement.period == "2026-06"))
+    assert list(stored) == ["rejected", "accepted", "submitted", "submitted", "rejected"]
+
+
+def _seven_revisions(make, target, period="2026-06"):
+    return [
+        make.measurement(target, period, f"99.{n}", status="submitted", revision=n)
+        for n in range(1, 8)
+    ]
+
+
+def test_the_queue_lists_one_item_per_figure_its_newest_revision(session, make, world):
+    revisions = _seven_revisions(make, world["avail_net"])
+    other = make.measurement(world["avail_crm"], "2026-06", "99.95", status="submitted")
+    listed = session.scalars(review.queue().order_by(Measurement.id)).unique().all()
+    assert [m.id for m in listed] == [revisions[-1].id, other.id]
+    assert review.waiting_count(session) == 2
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_a_superseded_revision_is_not_reviewed_on_its_own(session, make, world, manager, decision):
+    revisions = _seven_revisions(make, world["avail_net"])
+    act = {
+        "accept": lambda ids: review.accept(session, ids, actor=manager, now=NOW),
+        "reject": lambda ids: review.reject(session, ids, "too high", actor=manager, now=NOW),
+    }[decision]
+    for older in revisions[:-1]:
+        with pytest.raises(review.Superseded, match="revision 7 has replaced it"):
+            act([older.id])
+    with pytest.raises(review.Superseded):  # with the newest in the same batch, too
+        act([revisions[-1].id, revisions[0].id])
+    assert {m.status for m in revisions} == {"submitted"}
+    act([revisions[-1].id])
+    assert revisions[-1].status == f"{decision}ed"
+    assert review.waiting_count(session) == (0 if decision == "accept" else 1)
+
+
+def test_after_a_rejected_correction_the_earlier_revision_waits_again(
+    session, make, world, manager
+):
+    first = make.measurement(world["avail_crm"], "2026-06", "99.2", status="submitted")
+    correction = make.measurement(
+        world["avail_crm"], "2026-06", "99.95", status="submitted", revision=2
+    )
+    with pytest.raises(review.Superseded):
+        review.accept(session, [first.id], actor=manager, now=NOW)
+    review.reject(session, [correction.id], "No evidence", actor=manager, now=NOW)
+    # The correction is refused, so revision 1 is the current value again, and unreviewed.
+    assert [m.id for m in session.scalars(review.queue()).unique()] == [first.id]
+    review.accept(session, [first.id], actor=manager, now=NOW)
+    assert first.status == "accepted" and review.waiting_count(session) == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -83,6 +86,64 @@ def test_the_queue_shows_value_target_late_flag_and_earlier_revisions(client, ma
     assert "97.5" in page and "Outage on the 14th missing" in page
     assert f'form="bulk" name="ids" value="{current.id}"' in page
     assert f'id="figure-{earlier.id}"' not in page  # only submitted figures wait
+
+
+def test_the_queue_lists_each_figure_once_with_its_history(client, make, world, manager):
+    revisions = [
+        make.measurement(world["avail_net"], "2026-06", f"99.{n}", status="submitted", revision=n)
+        for n in range(1, 8)
+    ]
+    page = client.get("/review").get_data(as_text=True)
+    assert f'id="figure-{revisions[-1].id}"' in page and "revision 7" in page
+    for older in revisions[:-1]:
+        assert f'id="figure-{older.id}"' not in page
+        assert f'value="{older.id}"' not in page  # no checkbox for the bulk form either
+    assert page.count(">Superseded</span>") == 6
+    assert "1 in all" in page
+
+
+@pytest.mark.parametrize("action", ["accept", "reject", "bulk"])
+def test_a_superseded_revision_is_refused(client, session, make, world, manager, action):
+    older = make.measurement(world["avail_net"], "2026-06", "99.1", status="submitted")
+    make.measurement(world["avail_net"], "2026-06", "99.2", status="submitted", revision=2)
+    if action == "bulk":
+        client.post("/review/bulk", data={"ids": [older.id], "accept": "1"})
+    else:
+        client.post(f"/review/{older.id}/{action}", data={"reason": "Too high"})
+    session.expire_all()
+    assert older.status == "submitted" and older.reviewed_at is None
+    page = client.get("/review").get_data(as_text=True)
+    assert "Nothing was changed" in page and "revision 2 has replaced it" in page
+
+
+def test_refs_codes_and_names_do_not_break_inside(app, client, world, waiting, manager):
+    """At 1366 px the refs broke as "UC-HUAWEI- / NET" and Chinese names one character per
+    line: refs, codes and values are kept on one line, names keep a readable width."""
+    page = client.get("/review").get_data(as_text=True)
+    assert '<span class="review-ref"><a href="/agreements/UC-HW">UC-HW</a></span>' in page
+    assert '<span class="review-supplier muted">华为技术有限公司</span>' in page
+    css = (Path(app.static_folder) / "css" / "review.css").read_text()
+
+    def declared(selector):
+        """Every declaration for ``selector`` in review.css, from each rule that names it."""
+        return " ".join(
+            body
+            for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+            if selector in (name.strip() for name in selectors.split(","))
+        )
+
+    for selector in (
+        ".review-ref",
+        ".review-target > span",
+        ".review-month > span",
+        ".review-value > span",
+        ".review-late",
+        ".review-when",
+        ".review-revision",
+    ):
+        assert "white-space: nowrap" in declared(selector), selector
+    assert "min-width: 11em" in declared(".review-agreement")
+    assert "anywhere" not in declared(".review-agreement")
 
 
 def test_filters_narrow_the_queue(client, world, waiting, manager):
