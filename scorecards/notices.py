@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Supplier, Target
-from scorecards import periods
+from scorecards import due, periods
+from scorecards.due import due_figures
 from scorecards.models import Measurement
-from scorecards.portfolio import due_date
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,24 @@ class DueFigure:
     period: str
     due_on: date
     status: str  # of the latest revision: submitted, accepted, rejected; or "missing"
-    late: bool  # arrived after the due date, or still missing after it
+    late: bool  # the latest revision arrived after the due date, or none arrived by then
     reject_reason: str = ""
+    in_force: Decimal | None = None  # the current value: latest revision not rejected
 
     @property
     def needs_action(self) -> bool:
-        """Missing, or its latest revision rejected: the supplier has to send a figure."""
-        return self.status in ("missing", "rejected")
+        """No value in force (nothing sent, or every revision rejected): the supplier has to
+        send a figure. A rejected correction leaves the earlier value in force."""
+        return self.in_force is None
+
+    @property
+    def correction_rejected(self) -> bool:
+        return self.status == "rejected" and self.in_force is not None
+
+    @property
+    def flagged(self) -> bool:
+        """Worth showing although nothing is owed: late, or a correction was rejected."""
+        return self.late or self.correction_rejected
 
 
 @dataclass(frozen=True)
@@ -88,40 +100,34 @@ def _due_targets(period: str, supplier_id: int | None = None) -> Select[Any]:
 def figures_due(
     session: Session, supplier_id: int, *, today: date, due_day: int = 10
 ) -> list[MonthDue]:
-    """Last month's and this month's figures of a supplier, each with the state of its latest
-    revision (two queries per month)."""
+    """Last month's and this month's figures of a supplier. What is owed comes from
+    ``scorecards.due.due_figures``, the list the monthly form shows, so the dashboard and the
+    form agree on the current-value rule (two queries per month)."""
     this_month = periods.of(today)
-    months = []
-    for period in (periods.shift(this_month, -1), this_month):
-        due_on = due_date(period, due_day)
-        targets = session.execute(
-            _due_targets(period, supplier_id).order_by(Agreement.ref, Metric.code, Service.code)
-        ).all()
-        latest = _latest_revisions(session, period, [row[0] for row in targets])
-        figures = []
-        for target_id, ref, metric, service, _code, _name in targets:
-            revision = latest.get(target_id)
-            status = revision.status if revision else "missing"
-            late = revision.late if revision else today > due_on
-            reason = revision.reject_reason if revision else ""
-            figures.append(DueFigure(ref, metric, service, period, due_on, status, late, reason))
-        months.append(MonthDue(period, due_on, figures))
-    return months
+    return [
+        _month(due_figures(session, supplier_id, period, due_day=due_day), today)
+        for period in (periods.shift(this_month, -1), this_month)
+    ]
 
 
-def _latest_revisions(
-    session: Session, period: str, target_ids: list[int]
-) -> dict[int, Measurement]:
-    latest: dict[int, Measurement] = {}
-    if not target_ids:
-        return latest
-    for revision in session.scalars(
-        select(Measurement)
-        .where(Measurement.period == period, Measurement.target_id.in_(target_ids))
-        .order_by(Measurement.revision)
-    ):
-        latest[revision.target_id] = revision  # the highest revision comes last
-    return latest
+def _month(month: due.MonthDue, today: date) -> MonthDue:
+    figures = []
+    for figure in month.figures:
+        latest = figure.latest
+        figures.append(
+            DueFigure(
+                figure.agreement,
+                figure.metric,
+                figure.service,
+                month.period,
+                month.due_on,
+                status=latest.status if latest else "missing",
+                late=latest.late if latest else today > month.due_on,
+                reject_reason=latest.reject_reason if latest else "",
+                in_force=figure.current,
+            )
+        )
+    return MonthDue(month.period, month.due_on, figures)
 
 
 def missing_by_supplier(session: Session, period: str) -> list[SupplierGap]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import event
 
-from scorecards import notices
+from scorecards import notices, periods
+from scorecards.due import due_figures
 from tests.conftest import login
 from tests.test_review import build_world
 
@@ -42,6 +45,43 @@ def test_a_suppliers_figures_due_with_their_state(session, make, world):
     assert (june.outstanding, june.late) == (1, 1)
     # July is not over: missing, but not late until 10 August.
     assert [(f.status, f.late) for f in july.figures] == [("missing", False)] * 3
+
+
+def _rejected_correction(make, world, period="2026-06"):
+    """Every target has a value in force for ``period``, but P1's third revision was rejected."""
+    make.measurement(world["avail_crm"], period, "99.95", status="accepted")
+    make.measurement(world["avail_net"], period, "99.6", status="submitted")
+    make.measurement(world["p1"], period, "3.5", status="accepted")
+    make.measurement(world["p1"], period, "3.2", status="submitted", revision=2)
+    third = make.measurement(world["p1"], period, "1", status="rejected", revision=3)
+    third.reject_reason = "P1 count leaves out the outage of the 14th"
+
+
+def test_a_rejected_correction_leaves_nothing_to_send(session, make, world):
+    _rejected_correction(make, world)
+    session.flush()
+    june = notices.figures_due(session, world["hw"].id, today=TODAY)[0]
+    p1 = june.figures[2]
+    assert (p1.metric, p1.status, p1.in_force) == ("P1", "rejected", D("3.2"))
+    assert p1.correction_rejected and not p1.needs_action
+    assert june.outstanding == 0
+    # The monthly form's list says the same: every target has a figure.
+    assert due_figures(session, world["hw"].id, "2026-06").missing == 0
+
+
+def test_the_dashboard_and_the_monthly_form_agree_after_a_rejection(client, make, world):
+    last_month = periods.shift(periods.of(date.today()), -1)  # the dashboard's last month
+    _rejected_correction(make, world, last_month)
+    user = make.user("supplier", supplier=world["hw"])
+    login(client, user.email)
+    dashboard = client.get("/").get_data(as_text=True)
+    tile = dashboard.split(f"{last_month} · due by")[1].split(" · due by")[0]
+    assert re.search(r"(\d+) of (\d+) sent", tile).groups() == ("3", "3")
+    assert "to send" not in tile
+    assert "P1 count leaves out the outage of the 14th" in tile
+    assert "The figure you sent before stays in force." in tile
+    form = client.get(f"/submissions?period={last_month}").get_data(as_text=True)
+    assert "every one has a figure" in form
 
 
 def test_a_missing_figure_is_late_after_the_due_day(session, world):
