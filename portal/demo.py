@@ -160,6 +160,7 @@ def _create_supplier_users(session: Session) -> None:
 def build_document(first: date, today: date, rng: random.Random) -> dict[str, Any]:
     """The demo portfolio in the SPEC section 5 format, figures in submission order."""
     agreements = demo_data.agreements(first)
+    demo_records.before_changes(agreements)
     return {
         "format": "underpin-portfolio/1",
         "metrics": copy.deepcopy(demo_data.METRICS),

@@ -27,6 +27,9 @@ LOGINS: list[tuple[str, str, str, str, str | None]] = [
 SUPPLIER_STAFF: list[tuple[str, str, str]] = [
     ("sarah.jones@cloudco.example.com", "Sarah Jones", "CLOUDCO"),
     ("desk.lead@northwind.example.com", "Dan Miller", "NORTHWIND"),
+    ("zhou.min@szdc.example.cn", "周敏 (Zhou Min)", "SZDC"),
+    ("liu.yang@shwl.example.cn", "刘洋 (Liu Yang)", "SHWL"),
+    ("noc.lead@underpin.example.com", "Omar Haddad (NOC lead)", "NETOPS"),
 ]
 
 METRICS = [

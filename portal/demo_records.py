@@ -6,24 +6,30 @@ Dates are month offsets from the first month of the demo window (see :mod:`porta
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.agreements import AgreementTerms, change_status, update_agreement
+from contracts.change_control import ChangeRequest
 from contracts.models import (
     Agreement,
-    ChangeRecord,
     Dispute,
     DisputeMessage,
     ImprovementAction,
     Review,
     Target,
 )
+from contracts.targets import update_target
 from portal import demo_data
 from portal.accounts import find_user
 from portal.models import User
+from scorecards.evidence import check_evidence, store_evidence
 from scorecards.models import Measurement
 
 # The person at each supplier who submits its figures and answers its disputes.
@@ -94,6 +100,65 @@ CHANGES = {
 }  # fmt: skip
 
 
+MONTHS_WITH_EVIDENCE = 15  # figures from this month offset on carry their monthly report
+EVIDENCE_LIMIT = 1024 * 1024
+
+
+def before_changes(agreements: list[dict[str, Any]]) -> None:
+    """Put each field that CHANGES changes back to its value before the first change, in the
+    portfolio document; the seed then makes the changes through the app's own operations."""
+    by_ref = {agreement["ref"]: agreement for agreement in agreements}
+    for ref, records in CHANGES.items():
+        for *_, fields in reversed(records):  # the earliest change's "before" wins
+            for name, before, _after in fields:
+                agreement = by_ref[ref]
+                if name.startswith("target "):
+                    metric, service = name.removeprefix("target ").split("/")
+                    target = next(
+                        t
+                        for t in agreement["targets"]
+                        if (t["metric"], t["service"]) == (metric, service)
+                    )
+                    target["target"] = before
+                elif name == "notice_days":
+                    agreement[name] = int(before)
+                else:
+                    agreement[name] = before
+
+
+def _apply(
+    session: Session,
+    agreement: Agreement,
+    fields: list[tuple[str, str, str]],
+    request: ChangeRequest,
+    actor: User,
+) -> None:
+    """One approved change: a target's value, a status move, or the agreement's terms."""
+    terms: dict[str, Any] = {}
+    for name, _before, after in fields:
+        if name.startswith("target "):
+            metric, service = name.removeprefix("target ").split("/")
+            target = next(
+                t for t in agreement.targets if (t.metric.code, t.service.code) == (metric, service)
+            )
+            update_target(
+                session,
+                target,
+                Decimal(after),
+                target.weight,
+                target.credit_pct,
+                actor=actor,
+                change=request,
+            )
+        elif name == "status":
+            change_status(session, agreement, after, actor=actor, change=request)
+        else:
+            terms[name] = int(after) if name == "notice_days" else Decimal(after)
+    if terms:
+        changed = replace(AgreementTerms.of(agreement), **terms)
+        update_agreement(session, agreement, changed, actor=actor, change=request)
+
+
 def _on(first: date, offset: int, day: int = 1) -> date:
     return demo_data.month_start(first, offset) + timedelta(days=day - 1)
 
@@ -156,21 +221,42 @@ class Records:
             )
 
     def changes(self) -> None:
+        """The changes of CHANGES, made through the app's own operations (as a vendor manager
+        would on the agreement pages), each dated when it was approved."""
         for ref, records in CHANGES.items():
             agreement = self.agreements[ref]
-            for version, (offset, reason, impact, approver, fields) in enumerate(records, 2):
-                agreement.changes.append(
-                    ChangeRecord(
-                        version=version,
-                        at=_at(self.first, offset, 25),  # after that month's review
-                        author=self.manager,
-                        reason=reason,
-                        impact=impact,
-                        approver=approver,
-                        changes=[{"field": f, "before": b, "after": a} for f, b, a in fields],
-                    )
-                )
-            agreement.version = len(records) + 1
+            for offset, reason, impact, approver, fields in records:
+                request = ChangeRequest(reason, impact, approver)
+                _apply(self.session, agreement, fields, request, self.manager)
+                self.session.flush()
+                agreement.changes[-1].at = _at(self.first, offset, 25)  # after that review
+
+    def evidence(self) -> None:
+        """Monthly reports attached to the figures of the last months, and an incident report
+        to each missed figure of those months: what an auditor samples."""
+        for measurement in self.session.scalars(
+            select(Measurement)
+            .where(Measurement.period >= self.period(MONTHS_WITH_EVIDENCE))
+            .order_by(Measurement.id)
+        ):
+            target = measurement.target
+            ref = target.agreement.ref
+            name = f"{ref} {measurement.period} {target.metric.code} 月报.csv"
+            report = (
+                "agreement,metric,service,period,value,source\n"
+                f"{ref},{target.metric.code},{target.service.code},{measurement.period},"
+                f"{measurement.value},monitoring export\n"
+            )
+            upload = check_evidence(
+                io.BytesIO(report.encode("utf-8")), name, max_bytes=EVIDENCE_LIMIT
+            )
+            evidence = store_evidence(
+                self.session,
+                upload,
+                user_id=measurement.submitted_by_id,
+                now=measurement.submitted_at,
+            )
+            measurement.evidence_id = evidence.id
 
     def dispute(
         self,
@@ -255,6 +341,7 @@ def add_records(session: Session, first: date, today: date) -> None:
     records.review_figures()
     records.reviews()
     records.changes()
+    records.evidence()
     _disputes(records)
     _actions(records)
     session.flush()

@@ -197,3 +197,27 @@ def test_seeding_on_new_years_day_has_nothing_from_the_future(session: Session) 
     assert all(m.submitted_at.date() <= today for m in figures)
     assert all(m.reviewed_at is None or m.reviewed_at.date() <= today for m in figures)
     assert not any(m.late for m in figures if m.period == "2026-12")
+
+
+def test_changes_submitters_and_evidence_are_as_the_app_makes_them(session: Session) -> None:
+    demo.seed_demo(session, today=TODAY)
+
+    huawei = session.scalar(select(Agreement).where(Agreement.ref == "UC-HUAWEI-NET"))
+    assert (huawei.monthly_charge, huawei.notice_days, huawei.version) == (Decimal(54600), 90, 3)
+    price = huawei.changes[-1]
+    assert {
+        (c["entity"], c["key"], c["field"], c["before"], c["after"]) for c in price.changes
+    } == {
+        ("agreement", "UC-HUAWEI-NET", "monthly_charge", "52000", "54600"),
+        ("agreement", "UC-HUAWEI-NET", "notice_days", "60", "90"),
+    }
+    assert price.at.date() < TODAY
+    northwind = session.scalar(select(Agreement).where(Agreement.ref == "UC-NORTHWIND-SD-2"))
+    assert northwind.status == "under_review"
+
+    figures = _measurements(session)
+    assert all(figure.submitted_by is not None for figure in figures)
+    with_evidence = [figure for figure in figures if figure.evidence is not None]
+    assert with_evidence and all(
+        figure.evidence.filename.endswith("月报.csv") for figure in with_evidence
+    )
