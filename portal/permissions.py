@@ -6,6 +6,7 @@ are scoped through ``agreement_scope(user)`` / ``supplier_scope(user)``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, false
@@ -16,6 +17,7 @@ from contracts.models import (
     Dispute,
     DisputeMessage,
     ImprovementAction,
+    Link,
     Review,
     Supplier,
     SupplierContact,
@@ -23,6 +25,7 @@ from contracts.models import (
 )
 from portal.models import ApiToken, AuditEntry, User
 from scorecards.models import Measurement
+from scorecards.scorecard import Scorecard
 
 STAFF = ("admin", "vendor_manager", "procurement", "auditor")
 EVERYONE = (*STAFF, "supplier")
@@ -30,7 +33,12 @@ EVERYONE = (*STAFF, "supplier")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view_contracts": EVERYONE,
     "view_chain": STAFF,  # the chain spans every supplier's agreements
-    "view_customers": STAFF,  # the provider's own customers: never a supplier's business
+    # The provider's own customers, their SLAs, and the customer commitments a supplier's
+    # misses put at risk (a scorecard's customer impact): never a supplier's business.
+    "view_customers": STAFF,
+    # Renewal packs and renewal recommendations: the provider's internal judgement, made
+    # before it negotiates with the supplier.
+    "view_renewals": STAFF,
     "edit_contracts": ("admin", "vendor_manager"),
     "view_scorecards": EVERYONE,
     "submit_measurements": ("admin", "supplier"),
@@ -123,3 +131,28 @@ def supplier_scope(user: User) -> ColumnElement[bool]:
     if not user.active:
         return false()
     return queries.supplier_scope(supplier_binding(user))
+
+
+def visible_scorecard(user: Any, card: Scorecard) -> Scorecard:
+    """The scorecard as ``user`` may see it: without the customer impact unless the user may
+    see customers, and without the renewal recommendations unless the user may see renewals.
+
+    Every edge (page, JSON, API, PDF) shows a scorecard through this function; the figures,
+    scores and credits are the supplier's own and stay.
+    """
+    customers, renewals = can(user, "view_customers"), can(user, "view_renewals")
+    if customers and renewals:
+        return card
+    agreements = card.agreements
+    if not renewals:
+        agreements = [
+            replace(agreement, recommendation=None, term_score=None) for agreement in agreements
+        ]
+    return replace(card, agreements=agreements, impact=card.impact if customers else [])
+
+
+def visible_underpins(user: Any, target: Target) -> tuple[list[Link], int]:
+    """The links from ``target`` up to targets of agreements ``user`` may open, and how many
+    other links there are: those are counted, never named (as on the agreement page)."""
+    shown = [link for link in target.underpins if can(user, "view_contracts", link.upper.agreement)]
+    return shown, len(target.underpins) - len(shown)

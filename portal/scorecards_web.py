@@ -25,7 +25,7 @@ from contracts.values import format_decimal
 from portal import scoring
 from portal.extensions import db
 from portal.listing import Listing
-from portal.permissions import can, supplier_binding
+from portal.permissions import can, supplier_binding, visible_scorecard
 from scorecards import periods, scorecard
 from scorecards.overview import SupplierLine, portfolio_overview
 from scorecards.scoring import MonthResult, TargetResult, rating
@@ -180,9 +180,12 @@ def _window_args() -> dict[str, str]:
 
 
 def _build(found: Supplier, first: str, last: str) -> scorecard.Scorecard:
-    return scorecard.build(
+    """The scorecard as the current user may see it (a supplier's user: no customer impact,
+    no renewal recommendation)."""
+    card = scorecard.build(
         db.session, found, first, last, today=date.today(), thresholds=scoring.thresholds()
     )
+    return visible_scorecard(current_user, card)
 
 
 def _currencies(key_column: Any) -> dict[str, set[str]]:

@@ -133,3 +133,71 @@ def test_the_openapi_document_is_valid_openapi_3_and_lists_the_endpoints(client)
     validate(document)
     for path in ("/api/v1/agreements", "/api/v1/agreements/{ref}", "/api/v1/me"):
         assert path in document["paths"], path
+
+
+# ── What a supplier's token learns about the agreements above its own ───────────────────────
+def _underpins(body):
+    return {
+        (t["metric"], t["service"]): (
+            [(u["agreement"], u["metric"], u["service"]) for u in t["underpins"]],
+            t["underpins_hidden"],
+        )
+        for t in body["targets"]
+    }
+
+
+def test_staff_see_every_target_a_target_underpins(client, session, make, example):
+    headers = token_for(session, make, "procurement")
+    body = client.get("/api/v1/agreements/UC-CLOUDCO-2026", headers=headers).json
+    assert _underpins(body) == {
+        ("AVAIL", "CRM"): ([("SLA-ACME-CRM", "AVAIL", "CRM")], 0),
+        ("RESOLVE_P1", "CRM"): ([("SLA-ACME-CRM", "RESOLVE_P1", "CRM")], 0),
+    }
+
+
+def test_a_supplier_token_gets_the_customer_targets_counted_not_named(
+    client, session, make, example
+):
+    headers = token_for(session, make, "supplier", "CLOUDCO")
+    response = client.get("/api/v1/agreements/UC-CLOUDCO-2026", headers=headers)
+    assert response.status_code == 200
+    assert _underpins(response.json) == {
+        ("AVAIL", "CRM"): ([], 1),
+        ("RESOLVE_P1", "CRM"): ([], 1),
+    }
+    assert "SLA-ACME-CRM" not in response.get_data(as_text=True)
+    # the sub-contract under its agreement underpins its own contract: that one is named
+    sub = client.get("/api/v1/agreements/SUB-SZDC-01", headers=headers).json
+    assert _underpins(sub) == {("AVAIL", "CRM"): ([("UC-CLOUDCO-2026", "AVAIL", "CRM")], 0)}
+
+
+def test_the_sub_contractor_gets_its_lead_contract_counted_not_named(
+    client, session, make, example
+):
+    headers = token_for(session, make, "supplier", "SZDC")
+    response = client.get("/api/v1/agreements/SUB-SZDC-01", headers=headers)
+    assert _underpins(response.json) == {("AVAIL", "CRM"): ([], 1)}
+    assert "UC-CLOUDCO-2026" not in response.get_data(as_text=True)  # nor named as its parent
+    listed = client.get("/api/v1/agreements", headers=headers).json["items"]
+    assert [(item["ref"], item["parent"]) for item in listed] == [("SUB-SZDC-01", None)]
+
+
+def test_the_disputes_of_a_sub_contract_stay_between_its_parties(client, session, make, example):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from contracts.models import Agreement, Dispute
+
+    sub = session.scalar(select(Agreement).where(Agreement.ref == "SUB-SZDC-01"))
+    session.add(Dispute(agreement=sub, title="Credits for May", raised_on=date(2026, 6, 2)))
+    session.flush()
+
+    def disputes(role, code=None):
+        headers = token_for(session, make, role, code)
+        body = client.get("/api/v1/agreements/SUB-SZDC-01", headers=headers).json
+        return [d["title"] for d in body["open_disputes"]]
+
+    assert disputes("supplier", "SZDC") == ["Credits for May"]
+    assert disputes("vendor_manager") == ["Credits for May"]
+    assert disputes("supplier", "CLOUDCO") == []  # reads the sub-contract, not its disputes

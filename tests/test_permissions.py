@@ -13,6 +13,7 @@ from portal.permissions import agreement_scope, can, supplier_scope
 from tests.conftest import login
 
 ROLES = ("admin", "vendor_manager", "procurement", "auditor", "supplier")
+STAFF = ROLES[:-1]
 
 # (method, path, roles that get 200/302-success, status for the other logged-in roles)
 ROUTES = [
@@ -25,12 +26,28 @@ ROUTES = [
     ("POST", "/admin/users/{user_id}/active", ("admin",), 403),
     ("POST", "/admin/users/{user_id}/password", ("admin",), 403),
     ("POST", "/admin/users/{user_id}/tokens", ("admin",), 403),
+    ("GET", "/scorecards/HW", ROLES, None),
+    ("GET", "/scorecards/HW.json", ROLES, None),
+    ("GET", "/scorecards/OT", STAFF, 404),  # another supplier's: not found for the supplier
+    ("GET", "/scorecards/OT.json", STAFF, 404),
+]
+
+# The API by bearer token: (path, roles that get 200, status for the other roles).
+API_ROUTES = [
+    ("/api/v1/agreements", ROLES, None),
+    ("/api/v1/agreements/UC-HW", ROLES, None),
+    ("/api/v1/agreements/UC-OT", STAFF, 404),
+    ("/api/v1/scorecards/HW", ROLES, None),
+    ("/api/v1/scorecards/OT", STAFF, 404),
+    ("/api/v1/alignment", STAFF, 403),
 ]
 
 
 @pytest.fixture
 def people(make):
     supplier = make.supplier(code="HW", name="华为技术有限公司")
+    make.agreement(supplier=supplier, ref="UC-HW")
+    make.agreement(supplier=make.supplier(code="OT", name="Other Ltd"), ref="UC-OT")
     users = {
         role: make.user(role, supplier=supplier if role == "supplier" else None) for role in ROLES
     }
@@ -56,6 +73,17 @@ def test_every_route_for_every_role(client, people, role, method, path, allowed,
         assert response.status_code in (200, 302, 400), response.status_code
     else:
         assert response.status_code == refused
+
+
+@pytest.mark.parametrize(("path", "allowed", "refused"), API_ROUTES)
+def test_every_api_route_for_every_role(client, session, people, path, allowed, refused):
+    from portal import accounts
+
+    assert client.get(path).status_code == 401
+    for role in ROLES:
+        secret = accounts.create_token(session, people[role], "matrix").secret
+        response = client.get(path, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == (200 if role in allowed else refused), role
 
 
 def test_a_deactivated_user_may_do_nothing(people, session):
@@ -154,3 +182,31 @@ def test_a_supplier_does_not_see_actions_on_no_agreement(make):
 
     user = make.user("supplier", supplier=make.supplier())
     assert not can(user, "view_contracts", ImprovementAction(title="Provider-wide"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_renewals_and_customer_impact_are_for_staff_only(make, chain, role):
+    user = make.user(role, supplier=chain["hw"] if role == "supplier" else None)
+    staff = role != "supplier"
+    for agreement in ("lead", "sub"):  # its own contract, and the sub-contract under it
+        assert can(user, "view_renewals", chain[agreement]) is staff
+    assert can(user, "view_customers") is staff
+
+
+def test_a_supplier_sees_only_the_links_above_it_that_it_may_open(make, chain):
+    from portal.permissions import visible_underpins
+
+    sla = make.agreement("sla", ref="SLA-CUST")
+    metric = make.metric("AVAIL")
+    customer = make.target(sla, metric, "99.5")
+    lead = make.target(chain["lead"], metric)
+    sub = make.target(chain["sub"], metric)
+    to_customer, to_lead = make.link(lead, customer), make.link(sub, lead)
+
+    hw = make.user("supplier", supplier=chain["hw"])
+    sz = make.user("supplier", supplier=chain["sz"])
+    manager = make.user("vendor_manager")
+    assert visible_underpins(hw, lead) == ([], 1)  # the customer SLA: counted, not named
+    assert visible_underpins(hw, sub) == ([to_lead], 0)  # its own contract above the sub
+    assert visible_underpins(sz, sub) == ([], 1)  # the lead supplier's contract
+    assert visible_underpins(manager, lead) == ([to_customer], 0)

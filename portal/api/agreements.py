@@ -21,7 +21,7 @@ from contracts.models import (
     Target,
 )
 from portal.extensions import db
-from portal.permissions import agreement_scope
+from portal.permissions import agreement_scope, can, visible_underpins
 
 blp = Blueprint(
     "agreements_api",
@@ -49,7 +49,10 @@ class AgreementSummarySchema(Schema):
     status = fields.String(required=True)
     supplier = fields.String(allow_none=True)
     customer = fields.String(allow_none=True)
-    parent = fields.String(allow_none=True)
+    parent = fields.String(
+        allow_none=True,
+        metadata={"description": "The lead contract of a sub-contract; null if you cannot open it"},
+    )
     start = fields.Date(required=True)
     end = fields.Date(required=True)
     version = fields.Integer(required=True)
@@ -77,7 +80,18 @@ class TargetSchema(Schema):
     target = fields.Decimal(required=True)
     weight = fields.Decimal(required=True)
     credit_pct = fields.Decimal(required=True)
-    underpins = fields.List(fields.Nested(UnderpinsSchema), required=True)
+    underpins = fields.List(
+        fields.Nested(UnderpinsSchema),
+        required=True,
+        metadata={"description": "The targets above this one that you may open"},
+    )
+    underpins_hidden = fields.Integer(
+        required=True,
+        metadata={
+            "description": "How many more targets this one underpins, on agreements you "
+            "cannot open (a supplier's token: customer SLAs, a lead supplier's contract)"
+        },
+    )
 
 
 class ReviewSchema(Schema):
@@ -124,7 +138,11 @@ def _summary(agreement: Agreement) -> dict[str, Any]:
         "status": agreement.status,
         "supplier": agreement.supplier.code if agreement.supplier else None,
         "customer": agreement.customer.code if agreement.customer else None,
-        "parent": agreement.parent.ref if agreement.parent else None,
+        "parent": (
+            agreement.parent.ref
+            if agreement.parent and can(current_user, "view_contracts", agreement.parent)
+            else None
+        ),
         "start": agreement.start,
         "end": agreement.end,
         "version": agreement.version,
@@ -173,7 +191,9 @@ def list_agreements(query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, AgreementSchema)
 def get_agreement(ref: str) -> dict[str, Any]:
     """One agreement with its targets (and what each underpins), reviews, open disputes and
-    actions."""
+    actions. A supplier's token gets the targets it underpins on agreements it cannot open
+    (customer SLAs; for a sub-contractor, its lead supplier's contract) counted in
+    ``underpins_hidden``, not named, and the disputes of its own agreements only."""
     agreement = db.session.scalar(
         select(Agreement)
         .where(Agreement.ref == ref, agreement_scope(current_user))
@@ -206,17 +226,18 @@ def get_agreement(ref: str) -> dict[str, Any]:
         "open_disputes": [
             {"id": d.id, "title": d.title, "status": d.status, "raised_on": d.raised_on}
             for d in agreement.disputes
-            if d.status in ("open", "in_progress")
+            if d.status in ("open", "in_progress") and can(current_user, "view_disputes", d)
         ],
         "open_actions": [
             {"id": a.id, "title": a.title, "status": a.status, "due_on": a.due_on}
             for a in agreement.actions
-            if a.status in ("open", "in_progress")
+            if a.status in ("open", "in_progress") and can(current_user, "view_contracts", a)
         ],
     }
 
 
 def _target(target: Target) -> dict[str, Any]:
+    shown, hidden = visible_underpins(current_user, target)
     return {
         "metric": target.metric.code,
         "service": target.service.code,
@@ -233,8 +254,9 @@ def _target(target: Target) -> dict[str, Any]:
                     "service": link.upper.service.code,
                     "group": link.group,
                 }
-                for link in target.underpins
+                for link in shown
             ),
             key=lambda up: (up["agreement"], up["metric"], up["service"]),
         ),
+        "underpins_hidden": hidden,
     }

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from contracts.errors import DomainError
 from portal import jsonio, scoring
 from portal.extensions import db
+from portal.permissions import visible_scorecard
 from scorecards import scorecard
 
 blp = Blueprint(
@@ -64,7 +65,10 @@ class AgreementCardSchema(Schema):
     rating = fields.String(required=True)
     credits = fields.Decimal(required=True)
     credits_by_month = fields.List(fields.Nested(MonthCreditsSchema))
-    recommendation = fields.String(allow_none=True)
+    recommendation = fields.String(
+        allow_none=True,
+        metadata={"description": "Renewal recommendation; null for a supplier's token"},
+    )
     targets = fields.List(fields.Nested(TargetCardSchema), required=True)
 
 
@@ -89,7 +93,11 @@ class ScorecardSchema(Schema):
     score = fields.Decimal(allow_none=True)
     rating = fields.String(required=True)
     agreements = fields.List(fields.Nested(AgreementCardSchema), required=True)
-    customer_impact = fields.List(fields.Nested(ImpactSchema), required=True)
+    customer_impact = fields.List(
+        fields.Nested(ImpactSchema),
+        required=True,
+        metadata={"description": "Customer commitments put at risk; empty for a supplier's token"},
+    )
     credits = fields.Decimal(required=True)
 
 
@@ -98,7 +106,8 @@ class ScorecardSchema(Schema):
 @blp.response(200, ScorecardSchema)
 def get_scorecard(window: dict[str, str], supplier_code: str) -> Response:
     """A supplier's scorecard over the months ``from``..``to`` (default: the last 12 complete
-    months). A supplier's token sees only its own supplier."""
+    months). A supplier's token sees only its own supplier, and without the provider's side:
+    its ``customer_impact`` is always empty and every ``recommendation`` null."""
     supplier = scoring.visible_supplier(current_user, supplier_code)
     if supplier is None:
         abort(404, description=f"No supplier {supplier_code} that you may see.")
@@ -107,8 +116,11 @@ def get_scorecard(window: dict[str, str], supplier_code: str) -> Response:
     except DomainError as error:
         message = f"{error.field}: {error.message}"
         api_abort(422, message=message, details={error.field: [str(error.message)]})
-    card = scorecard.build(
-        db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
+    card = visible_scorecard(
+        current_user,
+        scorecard.build(
+            db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
+        ),
     )
     # The schema documents the response; the document is already in its shape, so it goes out
     # as it is (a marshmallow dump of every month of every target would cost more than the
