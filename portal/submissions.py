@@ -206,7 +206,8 @@ def _save(
                 upload.stream, upload.filename, max_bytes=max_bytes
             )
         except EvidenceRefused as error:
-            errors.setdefault(figure.target_id, {})["evidence"] = [str(error.message)]
+            message = _("Evidence file: %(problem)s", problem=error.message)
+            errors.setdefault(figure.target_id, {})["evidence"] = [message]
     now = utcnow()
     evidence_ids = {}
     if not errors:  # files are stored only when every row so far is fine

@@ -1,9 +1,11 @@
 """Evidence files behind figures, kept in the database so app servers stay stateless.
 
 ``check_evidence`` reads an upload (size-limited, hashed) and decides its name and content
-type before anything is stored; ``store_evidence`` adds it. The content type comes from an
-allow-list and must agree with the file's first bytes where the format has a signature;
-anything else is ``application/octet-stream`` and is only ever offered as a download.
+type before anything is stored; ``store_evidence`` adds it. Only the allow-listed types are
+accepted, and only when the file's first bytes agree with its name: a signature for PDF, PNG,
+JPEG, XLSX and ZIP, no NUL bytes in CSV and TXT (UTF-16 text with its BOM excepted). Anything
+else is refused. Files stored before that rule are served as ``application/octet-stream``, only
+ever as a download.
 """
 
 from __future__ import annotations
@@ -35,13 +37,27 @@ CONTENT_TYPES = {
     ".xlsx": XLSX,
     ".zip": "application/zip",
 }
-SIGNATURES = {
-    "application/pdf": b"%PDF-",
-    "image/png": b"\x89PNG\r\n\x1a\n",
-    "image/jpeg": b"\xff\xd8\xff",
-    XLSX: b"PK\x03\x04",
-    "application/zip": b"PK\x03\x04",
+ACCEPTED = "PDF, PNG, JPEG, CSV, XLSX, TXT or ZIP"  # as the upload form says
+# What each type is called in a refusal: the extension people know it by.
+KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "text/csv": "CSV",
+    "text/plain": "TXT",
+    XLSX: "XLSX",
+    "application/zip": "ZIP",
 }
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    XLSX: (b"PK\x03\x04",),
+    "application/zip": (b"PK\x03\x04", b"PK\x05\x06"),  # the latter: an empty archive
+}
+TEXT_TYPES = frozenset({"text/csv", "text/plain"})
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SNIFF = 1024  # bytes of a file read to decide its type
 # Shown in the browser; every other type (and anything unknown) is a download.
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "text/plain"})
 MAX_NAME = 255
@@ -76,25 +92,48 @@ def clean_filename(raw: str | None) -> str:
     return name
 
 
-def content_type_of(filename: str, head: bytes) -> str:
-    """The allow-listed type for the name's extension, when the content agrees with it."""
+def _named_type(filename: str) -> str | None:
     _, dot, extension = filename.lower().rpartition(".")
-    content_type = CONTENT_TYPES.get("." + extension) if dot else None
-    if content_type is None:
-        return OCTET_STREAM
-    signature = SIGNATURES.get(content_type)
-    if signature is not None and not head.startswith(signature):
+    return CONTENT_TYPES.get("." + extension) if dot else None
+
+
+def _content_agrees(content_type: str, head: bytes) -> bool:
+    if content_type in TEXT_TYPES:
+        # A program or archive renamed .txt has NUL bytes at once; text has none.
+        return head.startswith(UTF16_BOMS) or b"\x00" not in head
+    return head.startswith(SIGNATURES[content_type])
+
+
+def content_type_of(filename: str, head: bytes) -> str:
+    """The allow-listed type for the name's extension, when the content agrees with it
+    (``application/octet-stream`` otherwise)."""
+    content_type = _named_type(filename)
+    if content_type is None or not _content_agrees(content_type, head):
         return OCTET_STREAM
     return content_type
+
+
+def _refusal(filename: str) -> object:
+    content_type = _named_type(filename)
+    if content_type is None:
+        return _l("%(name)s is not an accepted type: use %(types)s", name=filename, types=ACCEPTED)
+    return _l(
+        "%(name)s is not really %(kind)s: its content does not match its name",
+        name=filename,
+        kind=KINDS[content_type],
+    )
 
 
 def check_evidence(
     stream: IO[bytes], filename: str | None, *, max_bytes: int, field: str = "evidence"
 ) -> EvidenceFile:
-    """Read an uploaded file (at most ``max_bytes``) and decide its name and type."""
+    """Read an uploaded file (at most ``max_bytes``) and decide its name and type; refuse
+    any type but the allow-listed ones, and a file whose content disagrees with its name."""
     name = clean_filename(filename)
     if not name:
         raise EvidenceRefused(_l("the file has no name"), field)
+    if _named_type(name) is None:  # refused before reading the file at all
+        raise EvidenceRefused(_refusal(name), field)
     digest = hashlib.sha256()
     chunks: list[bytes] = []
     size = 0
@@ -110,7 +149,10 @@ def check_evidence(
     if size == 0:
         raise EvidenceRefused(_l("the file is empty"), field)
     data = b"".join(chunks)
-    return EvidenceFile(name, content_type_of(name, data[:16]), data, digest.hexdigest())
+    content_type = content_type_of(name, data[:SNIFF])
+    if content_type == OCTET_STREAM:
+        raise EvidenceRefused(_refusal(name), field)
+    return EvidenceFile(name, content_type, data, digest.hexdigest())
 
 
 def store_evidence(
