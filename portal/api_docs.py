@@ -9,9 +9,32 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 bp = Blueprint("api_docs", __name__)
+
+# What flask-smorest writes for responses (HTTP reason phrases and its default error); the
+# other texts of the document are found by portal.i18n_extract and translated with _().
+RESPONSE_TEXTS = {
+    "OK": _l("OK"),
+    "Created": _l("Created"),
+    "No Content": _l("No Content"),
+    "Bad Request": _l("Bad Request"),
+    "Unauthorized": _l("Unauthorized"),
+    "Forbidden": _l("Forbidden"),
+    "Not Found": _l("Not Found"),
+    "Conflict": _l("Conflict"),
+    "Unprocessable Content": _l("Unprocessable Entity"),
+    "Unprocessable Entity": _l("Unprocessable Entity"),
+    "Default error response": _l("Default error response"),
+}
+
+
+def translated(text: str) -> str:
+    """A text of the OpenAPI document (written in English in the code) in the user's language."""
+    return _(text) if text else text
+
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Example values for path parameters in the curl lines.
@@ -107,7 +130,7 @@ def _constraints(schema: dict[str, Any]) -> list[str]:
 
 
 def _describe(schema: dict[str, Any], description: str = "") -> str:
-    return " · ".join(part for part in (description, *_constraints(schema)) if part)
+    return " · ".join(part for part in (translated(description), *_constraints(schema)) if part)
 
 
 def schema_properties(schema: dict[str, Any]) -> list[Property]:
@@ -170,7 +193,10 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
             if operation is None:
                 continue
             endpoint = Endpoint(
-                method, path, operation.get("summary", ""), operation.get("description", "")
+                method,
+                path,
+                translated(operation.get("summary", "")),
+                translated(operation.get("description", "")),
             )
             for parameter in [*item.get("parameters", ()), *operation.get("parameters", ())]:
                 spec = parameter.get("schema", {})
@@ -188,7 +214,7 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
             if body:
                 schema = body.get("content", {}).get("application/json", {}).get("schema", {})
                 endpoint.body_type = type_of(schema)
-                endpoint.body_description = body.get("description", "")
+                endpoint.body_description = translated(body.get("description", ""))
             for status, response in sorted(operation.get("responses", {}).items()):
                 if "$ref" in response:
                     response = components.get("responses", {}).get(_ref_name(response["$ref"]), {})
@@ -196,7 +222,8 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
                 endpoint.responses.append(
                     Response(
                         str(status),
-                        response.get("description", ""),
+                        str(RESPONSE_TEXTS.get(response.get("description", ""), ""))
+                        or translated(response.get("description", "")),
                         type_of(schema) if schema else (),
                     )
                 )
@@ -228,5 +255,6 @@ def index() -> str:
                 }
             },
             indent=2,
+            ensure_ascii=False,
         ),
     )
