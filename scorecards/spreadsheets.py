@@ -9,7 +9,13 @@ together and reports every problem, sorted by row: all or nothing.
 
 CSV encodings, decided from the first 64 KiB: a UTF-16 BOM → UTF-16; else strict UTF-8 (with
 or without BOM); else GB18030 (a superset of GBK, as Chinese Excel saves); else refused. Text
-that decodes to private-use characters is refused too: that is Big5 read as GB18030.
+that decodes to private-use characters is refused too: that is Big5 read as GB18030. A field may
+be as long as an upload (a comment of 200,000 characters is read, and then refused by the shared
+checks as too long, naming its row and column).
+
+Problems are located by ``Row``: "row 12" in the language of the page that shows them (English
+on the CLI), so a message that quotes another row ("repeats the figure of row 2") reads in one
+language.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -25,6 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -41,6 +49,9 @@ from scorecards.submissions import (
 )
 
 PROBE_BYTES = 64 * 1024
+# csv's default limit is 128 KiB per field; a field may be as long as an upload (the web's
+# default MAX_CONTENT_LENGTH), so that a long comment gets the comment's own message.
+FIELD_LIMIT = 64 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
@@ -56,11 +67,31 @@ _ASK_UTF8 = _l(
 _FORMULA = _l("formulas are not accepted; paste values")
 
 
+class Row(str):
+    """A figure's location in a file: "row 12" (Chinese: "第 12 行"), and its ``number``.
+
+    The text is written when the row is read, in the language of the request (English on the
+    CLI), because the shared checks quote it inside other messages as they find them. Pass
+    ``wording`` (``Row.wording()``) to look the translation up once for a whole file.
+    """
+
+    number: int
+
+    def __new__(cls, number: int, wording: str | None = None) -> Row:
+        row = super().__new__(cls, (wording or cls.wording()) % {"row": number})
+        row.number = number
+        return row
+
+    @staticmethod
+    def wording() -> str:
+        return gettext("row %(row)d")
+
+
 class SheetProblems(list[FigureProblem]):
     """Problems with the file's rows, in the order found."""
 
     def add(self, row: int | None, column: str, message: Any) -> None:
-        self.append(FigureProblem(f"row {row}" if row else "", column, str(message)))
+        self.append(FigureProblem(Row(row) if row else "", column, str(message)))
 
 
 class FileRefused(Exception):
@@ -68,13 +99,12 @@ class FileRefused(Exception):
 
     def __init__(self, message: Any, row: int | None = None, column: str = "") -> None:
         super().__init__(str(message))
-        self.problem = FigureProblem(f"row {row}" if row else "", column, str(message))
+        self.problem = FigureProblem(Row(row) if row else "", column, str(message))
 
 
 def row_number(problem: FigureProblem) -> int:
     """The spreadsheet row a problem is about (0: the whole file), to sort problems."""
-    _, _, number = problem.location.partition("row ")
-    return int(number) if number.isdigit() else 0
+    return problem.location.number if isinstance(problem.location, Row) else 0
 
 
 def describe(problem: FigureProblem) -> str:
@@ -154,6 +184,7 @@ def _figures(
 ) -> Iterator[Figure]:
     """Figures from numbered rows (``None``: a row with a problem of its own, skipped)."""
     empty: list[int] = []  # the current run of empty rows: first and last
+    wording = Row.wording()
     for number, cells in rows:
         if number == 1:
             _check_header(cells or [])
@@ -176,7 +207,7 @@ def _figures(
             continue
         named = dict(zip(FIELDS, cells + [""] * len(FIELDS), strict=False))
         yield Figure(
-            f"row {number}",
+            Row(number, wording),
             agreement=named["agreement"],
             metric=named["metric"],
             service=named["service"],
@@ -255,11 +286,15 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[str] | None]]:
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     number = 0
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     try:
         first_line = text.readline()
         # Excel's "Unicode text" (UTF-16) separates with tabs; its CSV with commas.
         delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-        lines = _chain_line(first_line, text)
+        # itertools.chain, not a generator with ``yield from text``: closing such a generator
+        # (when reading stops at an error) closes ``text`` too, which by then is detached
+        # ("underlying buffer has been detached"), or else would close the caller's stream.
+        lines = itertools.chain((first_line,), text)
         for number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
             if not "".join(cells).isascii() and _PRIVATE_USE.search("".join(cells)):
                 problems.add(number, "", _ASK_UTF8)
@@ -274,11 +309,6 @@ def _csv_rows(
             text.detach()  # the caller owns the stream: do not close it with the wrapper
     if number == 0:
         raise FileRefused(_l("the file is empty"))
-
-
-def _chain_line(first: str, rest: IO[str]) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 # ── XLSX ────────────────────────────────────────────────────────────────────────────────────

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import json
+import sys
 import zipfile
 from datetime import datetime
 from decimal import Decimal as D
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -181,6 +184,43 @@ def test_duplicate_rows_for_a_target_and_month_are_refused(session, portfolio):
     data = (HEADER + "OLA-NETOPS,,FTF,2026-07,86,\n" + "OLA-NETOPS,NET,FTF,2026-07,87,\n").encode()
     [problem] = problems_of(session, data)
     assert problem.startswith("row 3, column period: repeats the figure of row 2")
+
+
+def test_a_comment_of_200000_characters_is_refused_by_its_row_and_column(session, portfolio):
+    data = (HEADER + "OLA-NETOPS,,FTF,2026-07,86," + "长" * 200_000 + "\n").encode()
+    assert problems_of(session, data) == ["row 2, column comment: must be at most 4000 characters"]
+
+
+def test_a_quoted_field_with_line_breaks_may_be_long(session, portfolio):
+    comment = "line\n" * 40_000  # 200,000 characters across 40,000 lines of one field
+    data = (HEADER + f'OLA-NETOPS,,FTF,2026-07,86,"{comment}"\n').encode()
+    assert problems_of(session, data) == ["row 2, column comment: must be at most 4000 characters"]
+
+
+def test_reading_stops_early_without_closing_the_callers_stream(monkeypatch):
+    """Closing the reader half way (an error elsewhere) used to close the detached text
+    wrapper again, logging "ValueError: underlying buffer has been detached"."""
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    rows = "".join(f"OLA-NETOPS,,FTF,2026-{month:02d},86,\n" for month in range(1, 7))
+    stream = io.BytesIO((HEADER + rows).encode())
+    figures = read_figures(stream, SheetProblems())
+    next(figures), next(figures)
+    figures.close()
+    gc.collect()
+    assert [(u.exc_type, str(u.exc_value)) for u in unraisable] == []
+    assert not stream.closed
+
+
+def test_rows_are_named_in_the_language_of_the_page(app, session, portfolio, monkeypatch):
+    """A message that quotes another row quotes it in the page's language: "row 2" stayed
+    English inside Chinese messages. (The stub stands in for the catalogue's entry.)"""
+    wordings = {"row %(row)d": "第 %(row)d 行"}
+    monkeypatch.setattr("scorecards.spreadsheets.gettext", lambda text: wordings.get(text, text))
+    data = (HEADER + "OLA-NETOPS,,FTF,2026-07,86,\n" + "OLA-NETOPS,NET,FTF,2026-07,87,\n").encode()
+    with app.test_request_context(), force_locale("zh_Hans_CN"):
+        [problem] = problems_of(session, data)
+    assert problem.startswith("第 3 行，period 列：与 第 2 行 的数据重复")
 
 
 def test_a_supplier_reaches_only_its_own_agreements(session, portfolio):

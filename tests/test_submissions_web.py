@@ -258,6 +258,31 @@ def test_an_upload_naming_another_suppliers_agreement_stores_nothing(client, ses
     assert count(session) == 0
 
 
+def test_an_upload_with_a_200000_character_comment_names_row_and_column(client, session, world):
+    login(client, world["supplier"].email)
+    text = HEADER + "UC-HW,,AVAIL,2026-07,99.95," + "x" * 200_000 + "\n"
+    response = upload(client, csv_file(text))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "row 2, column comment: must be at most 4000 characters" in page
+    assert "field limit" not in page
+    assert count(session) == 0
+
+
+def test_upload_problems_name_rows_in_the_pages_language(client, session, world, monkeypatch):
+    """In Chinese, "与 row 2 的数据重复" kept "row 2" in English. (The stub stands in for the
+    catalogue's entry for "row %(row)d".)"""
+    wordings = {"row %(row)d": "第 %(row)d 行"}
+    monkeypatch.setattr("scorecards.spreadsheets.gettext", lambda text: wordings.get(text, text))
+    login(client, world["supplier"].email)
+    client.post("/language", data={"language": "zh_Hans_CN"})
+    text = HEADER + "UC-HW,,AVAIL,2026-07,99.95,\nUC-HW,CRM,AVAIL,2026-07,99.9,\n"
+    page = upload(client, csv_file(text)).get_data(as_text=True)
+    assert "第 3 行，period 列：与 第 2 行 的数据重复" in page
+    assert "row 2" not in page and "row 3" not in page
+    assert count(session) == 0
+
+
 def test_an_upload_that_is_not_a_spreadsheet_is_refused(client, session, world):
     login(client, world["supplier"].email)
     response = upload(client, (io.BytesIO(PDF), "figures.csv"))
