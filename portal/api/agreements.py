@@ -191,9 +191,10 @@ def list_agreements(query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, AgreementSchema)
 def get_agreement(ref: str) -> dict[str, Any]:
     """One agreement with its targets (and what each underpins), reviews, open disputes and
-    actions. A supplier's token gets the targets it underpins on agreements it cannot open
-    (customer SLAs; for a sub-contractor, its lead supplier's contract) counted in
-    ``underpins_hidden``, not named, and the disputes of its own agreements only."""
+    actions."""
+    # A supplier's token: targets on agreements it cannot open (customer SLAs; for a
+    # sub-contractor, its lead supplier's contract) are counted in ``underpins_hidden``, not
+    # named, and only the disputes of its own agreements are listed (as on the pages).
     agreement = db.session.scalar(
         select(Agreement)
         .where(Agreement.ref == ref, agreement_scope(current_user))

@@ -106,8 +106,9 @@ class ScorecardSchema(Schema):
 @blp.response(200, ScorecardSchema)
 def get_scorecard(window: dict[str, str], supplier_code: str) -> Response:
     """A supplier's scorecard over the months ``from``..``to`` (default: the last 12 complete
-    months). A supplier's token sees only its own supplier, and without the provider's side:
-    its ``customer_impact`` is always empty and every ``recommendation`` null."""
+    months). A supplier's token sees only its own supplier."""
+    # ... and not the provider's side of it: for a supplier's token ``customer_impact`` is
+    # empty and every ``recommendation`` null (permissions.visible_scorecard).
     supplier = scoring.visible_supplier(current_user, supplier_code)
     if supplier is None:
         abort(404, description=f"No supplier {supplier_code} that you may see.")
