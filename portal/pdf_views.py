@@ -38,17 +38,13 @@ def scorecard_pdf(
     session: Session, supplier: Supplier, first: str, last: str, language: str
 ) -> bytes:
     """The supplier's scorecard over the window as PDF bytes, in ``language``."""
-    today = date.today()
+    thresholds = scoring.thresholds()
     card = scorecards.build(
-        session, supplier, first, last, today=today, thresholds=scoring.thresholds()
+        session, supplier, first, last, today=date.today(), thresholds=thresholds
     )
-    rows = session.execute(
-        select(Agreement.ref, Agreement.currency).where(Agreement.supplier_id == supplier.id)
-    )
-    currencies = {ref: currency for ref, currency in rows}
     with force_locale(language):
         return render_scorecard(
-            card, font_path=FONT_PATH, generated_at=datetime.now(UTC), currencies=currencies
+            card, font_path=FONT_PATH, generated_at=datetime.now(UTC), thresholds=thresholds
         )
 
 

@@ -15,12 +15,20 @@ from xml.sax.saxutils import escape
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 FONT = "WenQuanYiMicroHei"
 
@@ -71,6 +79,7 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": derived("small", fontSize=7.5, leading=10),
+        "small_right": derived("small_right", fontSize=7.5, leading=10, alignment=TA_RIGHT),
         "muted": derived("muted", fontSize=8, leading=11, textColor=MUTED),
         "cell": derived("cell", fontSize=8, leading=10.5),
         "cell_right": derived("cell_right", fontSize=8, leading=10.5, alignment=TA_RIGHT),
@@ -82,6 +91,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": derived("title", fontSize=24, leading=30, spaceAfter=4),
         "h1": derived("h1", fontSize=15, leading=20, spaceBefore=4, spaceAfter=6, textColor=ACCENT),
         "h2": derived("h2", fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4),
+        "h3": derived("h3", fontSize=11.5, leading=14, textColor=ACCENT),
         "big": derived("big", fontSize=34, leading=40, alignment=TA_RIGHT),
     }
 
@@ -186,6 +196,27 @@ def data_table(
         )
     )
     return table
+
+
+def with_table(
+    parts: Sequence[Flowable],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    extra: Sequence[tuple[Any, ...]] = (),
+    lead_rows: int = 3,
+) -> list[Flowable]:
+    """``parts`` (a heading, a note) and then the table of ``rows``, which may split over pages
+    (its header repeated), but never leaves the parts at the foot of a page without the header
+    and first rows under them."""
+    lead = data_table(rows[: 1 + lead_rows], widths, extra=extra)
+    needed = sum(_height(flowable) for flowable in [*parts, lead])
+    return [CondPageBreak(needed), *parts, data_table(rows, widths, extra=extra)]
+
+
+def _height(flowable: Flowable) -> float:
+    _width, height = flowable.wrap(A4[0], A4[0])  # wide and high enough for any part
+    return height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
-"""The supplier scorecard as a PDF (A4 landscape): cover, then per agreement the month × target
-grid with credits, the trend charts, and the customer commitments put at risk."""
+"""The supplier scorecard as a PDF (A4 landscape): a summary page (score, rating, key figures,
+the agreements with their recommendations, the score month by month, the customer commitments
+put at risk), then per agreement the month × target grid with its legend and credits, and the
+trend charts. Sections flow on from one another instead of each opening a page, so no page is
+left holding a scrap."""
 
 from __future__ import annotations
 
@@ -10,21 +13,14 @@ from typing import Any
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    CondPageBreak,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from scorecards import periods
 from scorecards.pdf import layout
-from scorecards.pdf.charts import trend_chart
+from scorecards.pdf.charts import score_chart, trend_chart
 from scorecards.pdf.layout import PALE, RULE, STRONG, badge, money, number, text
 from scorecards.scorecard import AgreementCard, Scorecard
-from scorecards.scoring import TargetResult
+from scorecards.scoring import TargetResult, Thresholds, monthly_scores
 
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 30 * mm
@@ -36,19 +32,16 @@ def render_scorecard(
     *,
     font_path: str | Path,
     generated_at: datetime,
-    currencies: dict[str, str] | None = None,
+    thresholds: Thresholds = Thresholds(),
 ) -> bytes:
-    """The PDF bytes; ``currencies`` maps agreement ref → currency code for the credits."""
+    """The PDF bytes; ``thresholds`` are the ones the card was rated with."""
     layout.register_font(font_path)
     styles = layout.styles()
-    currencies = currencies or {}
-    story: list[Any] = [*_cover(card, styles, currencies)]
+    story: list[Any] = [*_summary(card, styles, thresholds)]
     for agreement in card.agreements:
-        if not any(result.months for result in agreement.targets):
-            continue  # nothing due in the window: the cover's table says so, no empty page
-        currency = currencies.get(agreement.facts.ref, "")
-        story += [PageBreak(), *_agreement(agreement, styles, currency)]
-    story += [CondPageBreak(60 * mm), *_impact(card, styles)]
+        if any(result.months for result in agreement.targets):
+            # Nothing due in the window: the summary's table says so, no empty section.
+            story += _agreement(agreement, styles)
     frame = layout.Frame(
         _(
             "Supplier scorecard · %(code)s · %(first)s – %(last)s",
@@ -62,7 +55,7 @@ def render_scorecard(
     return layout.render(story, PAGE, frame, title)
 
 
-def _cover(card: Scorecard, styles: dict, currencies: dict[str, str]) -> list[Any]:
+def _summary(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]:
     heading = [
         Paragraph(_("Supplier scorecard"), styles["kicker"]),
         text(card.name, styles["title"]),
@@ -102,13 +95,38 @@ def _cover(card: Scorecard, styles: dict, currencies: dict[str, str]) -> list[An
     facts = _key_figures(card, styles)
     return [
         top,
-        Spacer(0, 8 * mm),
+        Spacer(0, 5 * mm),
         facts,
-        Spacer(0, 8 * mm),
-        Paragraph(_("Agreements"), styles["h1"]),
-        _agreements_table(card, styles, currencies),
         Spacer(0, 4 * mm),
-        _legend(styles),
+        Paragraph(_("Agreements"), styles["h2"]),
+        _agreements_table(card, styles),
+        *_monthly(card, styles, thresholds),
+        *_impact(card, styles),
+    ]
+
+
+def _monthly(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]:
+    months = list(periods.span(card.first, card.last))
+    results = [result for agreement in card.agreements for result in agreement.targets]
+    scores = monthly_scores(results, months)
+    if sum(score is not None for _month, score in scores) < 2:
+        return []  # a trend needs two months; the score box has the one there is
+    return [
+        KeepTogether(
+            [
+                Paragraph(_("Score per month"), styles["h2"]),
+                Paragraph(
+                    _(
+                        "Each month's score on its own, in its rating's colour; the dashed "
+                        "lines mark the green (%(green)s) and amber (%(amber)s) thresholds.",
+                        green=number(thresholds.green),
+                        amber=number(thresholds.amber),
+                    ),
+                    styles["muted"],
+                ),
+                score_chart(scores, thresholds, WIDTH, 42 * mm),
+            ]
+        )
     ]
 
 
@@ -133,7 +151,11 @@ def _key_figures(card: Scorecard, styles: dict) -> Table:
     table = Table(
         [
             [Paragraph(label, styles["head"]) for label, _value in figures],
-            [Paragraph(value, styles["h1"]) for _label, value in figures],
+            # Several currencies stack in one cell: smaller, so the row stays one line high.
+            [
+                Paragraph(value, styles["h1" if "<br/>" not in value else "h3"])
+                for _l, value in figures
+            ],
         ],
         colWidths=[width] * len(figures),
     )
@@ -145,7 +167,7 @@ def _key_figures(card: Scorecard, styles: dict) -> Table:
     return table
 
 
-def _agreements_table(card: Scorecard, styles: dict, currencies: dict[str, str]) -> Table:
+def _agreements_table(card: Scorecard, styles: dict) -> Table:
     cell, right = styles["cell"], styles["cell_right"]
     rows: list[list[Any]] = [
         [
@@ -167,7 +189,7 @@ def _agreements_table(card: Scorecard, styles: dict, currencies: dict[str, str])
                 text(f"{facts.start.isoformat()} – {facts.end.isoformat()}", cell),
                 Paragraph(number(agreement.score), right),
                 badge(layout.rating_word(agreement.rating), agreement.rating),
-                Paragraph(money(agreement.total_credits, currencies.get(facts.ref, "")), right),
+                Paragraph(money(agreement.total_credits, facts.currency), right),
                 badge(
                     layout.recommendation_word(agreement.recommendation),
                     layout.RECOMMENDATION_COLOUR[agreement.recommendation],
@@ -195,7 +217,8 @@ def _legend(styles: dict) -> Table:
     return table
 
 
-def _agreement(agreement: AgreementCard, styles: dict, currency: str) -> list[Any]:
+def _agreement(agreement: AgreementCard, styles: dict) -> list[Any]:
+    """The agreement's heading, grid and legend kept on one page, then its trend charts."""
     facts = agreement.facts
     title = Table(
         [
@@ -213,44 +236,43 @@ def _agreement(agreement: AgreementCard, styles: dict, currency: str) -> list[An
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.8, RULE),
             ]
         )
     )
     parts: list[Any] = [
+        Spacer(0, 5 * mm),
         title,
         Paragraph(
             _(
                 "Term %(start)s – %(end)s · monthly charge %(charge)s",
                 start=facts.start.isoformat(),
                 end=facts.end.isoformat(),
-                charge=money(facts.monthly_charge, currency),
+                charge=money(facts.monthly_charge, facts.currency),
             ),
             styles["muted"],
         ),
         Spacer(0, 3 * mm),
     ]
-    months = [m.period for m in agreement.targets[0].months] if agreement.targets else []
-    if not months:
-        parts.append(Paragraph(_("No target is due in this window."), styles["body"]))
-        return parts
+    months = [m.period for m in agreement.targets[0].months]
     for start in range(0, len(months), MONTHS_PER_ROW):
         block = months[start : start + MONTHS_PER_ROW]
-        parts += [
-            _grid(
-                agreement, block, styles, currency, last_block=start + MONTHS_PER_ROW >= len(months)
-            ),
-            Spacer(0, 3 * mm),
-        ]
-    parts += [Paragraph(_("Trend per target"), styles["h2"]), _charts(agreement.targets)]
-    return parts
+        last_block = start + MONTHS_PER_ROW >= len(months)
+        parts += [_grid(agreement, block, styles, last_block), Spacer(0, 2 * mm)]
+    parts.append(_legend(styles))
+    heading = Paragraph(_("Trend per target"), styles["h2"])
+    if not any(month.value is not None for r in agreement.targets for month in r.months):
+        # Not one figure: a line says so, rather than a row of empty frames.
+        note = Paragraph(_("No figures in this window"), styles["muted"])
+        return [KeepTogether([*parts, heading, note])]
+    charts = _charts(agreement.targets)
+    return [KeepTogether(parts), KeepTogether([heading, charts[0]]), *charts[1:]]
 
 
-def _grid(
-    agreement: AgreementCard, months: list[str], styles: dict, currency: str, last_block: bool
-) -> Table:
+def _grid(agreement: AgreementCard, months: list[str], styles: dict, last_block: bool) -> Table:
     head, head_right = styles["head"], styles["head_right"]
     cell, right = styles["cell"], styles["cell_right"]
-    label_width, target_width, total_width = 44 * mm, 22 * mm, 24 * mm
+    label_width, target_width, total_width = 40 * mm, 22 * mm, 22 * mm
     month_width = (WIDTH - label_width - target_width - total_width) / MONTHS_PER_ROW
     header = [
         Paragraph(_("Target"), head),
@@ -290,8 +312,12 @@ def _grid(
     rows.append(
         [
             Paragraph(_("Service credits"), cell),
-            Paragraph(currency, right),
-            *(Paragraph(number(agreement.credits.get(p), grouped=True), right) for p in months),
+            Paragraph(agreement.facts.currency, right),
+            # Smaller: a month's credits may run to "260,000.00".
+            *(
+                Paragraph(number(agreement.credits.get(p), grouped=True), styles["small_right"])
+                for p in months
+            ),
             Paragraph(money(agreement.total_credits) if last_block else "", right),
         ]
     )
@@ -299,6 +325,8 @@ def _grid(
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, RULE),
         ("BACKGROUND", (0, -1), (-1, -1), layout.BAND),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (2, 0), (-2, -1), 2.5),
+        ("RIGHTPADDING", (2, 0), (-2, -1), 2.5),
     ]
     widths = [label_width, target_width, *[month_width] * len(months), total_width]
     return layout.data_table(rows, widths, extra=commands)
@@ -310,22 +338,32 @@ def _attainment(result: TargetResult) -> str:
     return f"{number(result.attainment)} %"
 
 
-def _charts(results: list[TargetResult]) -> Table:
-    per_row = 3
-    chart_width = WIDTH / per_row - 4 * mm
-    drawings = [trend_chart(result, chart_width, 52 * mm) for result in results]
-    rows = [drawings[i : i + per_row] for i in range(0, len(drawings), per_row)]
-    rows[-1] += [""] * (per_row - len(rows[-1]))
-    table = Table(rows, colWidths=[WIDTH / per_row] * per_row, hAlign="LEFT")
-    table.setStyle(
-        TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
-    )
-    return table
+def _charts(results: list[TargetResult]) -> list[Table]:
+    """One table per row of charts, so the rows after the first can move to the next page.
+    Three to a row, four when there are more targets, so that a fourth does not take a row
+    (and often a page) of its own."""
+    per_row = 3 if len(results) <= 3 else 4
+    column = WIDTH / per_row
+    drawings: list[Any] = [trend_chart(result, column - 4 * mm, 45 * mm) for result in results]
+    rows = []
+    for first in range(0, len(drawings), per_row):
+        row = drawings[first : first + per_row]
+        row += [""] * (per_row - len(row))
+        table = Table([row], colWidths=[column] * per_row, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+            )
+        )
+        rows.append(table)
+    return rows
 
 
 def _impact(card: Scorecard, styles: dict) -> list[Any]:
+    if not card.impact:
+        return []  # the key figures say 0
     parts: list[Any] = [
-        Paragraph(_("Customer commitments at risk"), styles["h1"]),
+        Paragraph(_("Customer commitments at risk"), styles["h2"]),
         Paragraph(
             _(
                 "Customer SLA targets breached in a month in which an underpinning supplier "
@@ -333,11 +371,8 @@ def _impact(card: Scorecard, styles: dict) -> list[Any]:
             ),
             styles["muted"],
         ),
-        Spacer(0, 2 * mm),
+        Spacer(0, 1 * mm),
     ]
-    if not card.impact:
-        parts.append(Paragraph(_("No customer commitments at risk."), styles["body"]))
-        return [KeepTogether(parts)]
     cell, right = styles["cell"], styles["cell_right"]
     rows: list[list[Any]] = [
         [
@@ -358,6 +393,6 @@ def _impact(card: Scorecard, styles: dict) -> list[Any]:
                 Paragraph(number(impact.target), right),
             ]
         )
-    widths = [30 * mm, 60 * mm, 60 * mm, 35 * mm, 35 * mm]
+    widths = [30 * mm, 80 * mm, 80 * mm, 35 * mm]
     commands = [("TEXTCOLOR", (3, 1), (3, -1), STRONG["red"])]
-    return [*parts, layout.data_table(rows, widths, extra=commands)]
+    return layout.with_table(parts, rows, [*widths, WIDTH - sum(widths)], extra=commands)
