@@ -78,7 +78,7 @@ def _load(session: Session, measurement_ids: Sequence[int]) -> list[Measurement]
             raise Superseded(
                 _l(
                     "Figure %(id)s is revision %(revision)d of its target and month, and "
-                    "revision %(newest)d has replaced it; review the newest revision instead.",
+                    "revision %(newest)d has replaced it; review revision %(newest)d instead.",
                     id=measurement.id,
                     revision=measurement.revision,
                     newest=newest,
