@@ -326,7 +326,9 @@ def template() -> Response:
         data, mimetype = spreadsheets.template_csv(rows), spreadsheets.CSV_TYPE
     else:
         data, mimetype = spreadsheets.template_xlsx(rows, title=period), spreadsheets.XLSX_TYPE
-    return _send(data, mimetype, f"figures-{supplier.code}-{period}.{file_format}", True)
+    return send_private_file(
+        data, mimetype, f"figures-{supplier.code}-{period}.{file_format}", True
+    )
 
 
 # ── Evidence ────────────────────────────────────────────────────────────────────────────────
@@ -346,10 +348,12 @@ def evidence(evidence_id: int) -> Response:
         select(Evidence).options(undefer(Evidence.data)).where(Evidence.id == evidence_id)
     )
     content_type, inline = served_type(stored)
-    return _send(stored.data, content_type, stored.filename, not inline)
+    return send_private_file(stored.data, content_type, stored.filename, not inline)
 
 
-def _send(data: bytes, content_type: str, filename: str, attachment: bool) -> Response:
+def send_private_file(data: bytes, content_type: str, filename: str, attachment: bool) -> Response:
+    """A file for the current user only: never cached, never sniffed (evidence, templates; the
+    API serves evidence through it too)."""
     response = send_file(
         BytesIO(data),
         mimetype=content_type,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal import accounts
 from scorecards import periods
-from scorecards.models import Measurement
+from scorecards.models import Evidence, Measurement
 from scorecards.portfolio import due_date
 from tests.test_review import build_world
 
@@ -18,6 +19,7 @@ LAST = periods.shift(periods.of(date.today()), -1)
 NEXT = periods.shift(periods.of(date.today()), 1)
 URL = "/api/v1/measurements"
 METHODS = {"get", "post", "put", "patch", "delete"}
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
 @pytest.fixture
@@ -201,6 +203,108 @@ def test_the_list_is_scoped_paginated_and_filtered(client, make, world, tokens):
     assert client.get(URL).status_code == 401
 
 
+def test_a_query_the_schema_refuses_names_each_field_and_why(client, tokens):
+    response = client.get(f"{URL}?period=2026-13", headers=tokens["hw"])
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert error["code"] == "unprocessable_entity"
+    assert error["message"] == (
+        'Invalid query parameter period: must be a month written YYYY-MM, such as "2026-07".'
+    )
+    assert error["details"] == {"period": ['must be a month written YYYY-MM, such as "2026-07"']}
+    several = client.get(f"{URL}?period=July&status=done&per_page=x", headers=tokens["hw"])
+    message = several.json["error"]["message"]
+    assert (
+        "Invalid query parameter status: must be one of submitted, accepted, rejected." in message
+    )
+    assert "Invalid query parameter per_page: must be a whole number." in message
+    assert several.json["error"]["details"]["per_page"] == ["must be a whole number"]
+
+
+def test_a_review_body_the_schema_refuses_names_each_field(client, tokens):
+    headers = tokens["vendor_manager"]
+    bad = client.post(f"{URL}/review", json={"ids": ["x"], "decision": "maybe"}, headers=headers)
+    assert bad.status_code == 422
+    assert bad.json["error"]["message"] == (
+        "Invalid field ids[0]: must be a whole number. "
+        "Invalid field decision: must be one of accept, reject."
+    )
+    missing = client.post(f"{URL}/1/reject", json={}, headers=headers)
+    assert missing.json["error"]["message"] == "Invalid field reason: is required."
+
+
+def test_a_superseded_revision_is_flagged_and_not_reviewed(client, session, make, world, tokens):
+    older = make.measurement(world["avail_crm"], "2026-06", "99.2", status="submitted")
+    newer = make.measurement(world["avail_crm"], "2026-06", "99.5", status="submitted", revision=2)
+    listed = client.get(f"{URL}?period=2026-06", headers=tokens["auditor"]).json["items"]
+    assert [(item["revision"], item["superseded"]) for item in listed] == [(1, True), (2, False)]
+    headers = tokens["vendor_manager"]
+    for path, body in (("accept", None), ("reject", {"reason": "Too low"})):
+        response = client.post(f"{URL}/{older.id}/{path}", json=body, headers=headers)
+        assert response.status_code == 409
+        assert "revision 2 has replaced it" in response.json["error"]["message"]
+    body = {"ids": [newer.id, older.id], "decision": "accept"}
+    assert client.post(f"{URL}/review", json=body, headers=headers).status_code == 409
+    session.expire_all()
+    assert (older.status, newer.status) == ("submitted", "submitted")
+    accepted = client.post(f"{URL}/{newer.id}/accept", headers=headers)
+    assert (accepted.json["status"], accepted.json["superseded"]) == ("accepted", False)
+
+
+def _with_evidence(session, make, world):
+    figure = make.measurement(world["avail_crm"], "2026-06", "99.95", status="submitted")
+    figure.evidence = Evidence(
+        filename="故障报告.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        data=PDF,
+    )
+    session.flush()
+    return figure
+
+
+def test_a_measurement_references_its_evidence_file(client, session, make, world, tokens):
+    figure = _with_evidence(session, make, world)
+    plain = make.measurement(world["avail_net"], "2026-06", "99.8", status="submitted")
+    items = {item["id"]: item for item in client.get(URL, headers=tokens["hw"]).json["items"]}
+    url = f"http://underpin.test{URL}/{figure.id}/evidence"
+    assert items[figure.id]["evidence"] == {
+        "filename": "故障报告.pdf",
+        "size": len(PDF),
+        "content_type": "application/pdf",
+        "url": url,
+    }
+    assert items[plain.id]["evidence"] is None
+    download = client.get(url, headers=tokens["hw"])
+    assert (download.status_code, download.data, download.mimetype) == (
+        200,
+        PDF,
+        "application/pdf",
+    )
+    assert "%E6%95%85%E9%9A%9C%E6%8A%A5%E5%91%8A.pdf" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(url, headers=tokens["auditor"]).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["ot", None])
+def test_evidence_is_served_only_to_who_may_see_the_figure(
+    client, session, make, world, tokens, who
+):
+    figure = _with_evidence(session, make, world)
+    response = client.get(f"{URL}/{figure.id}/evidence", headers=tokens[who] if who else {})
+    assert response.status_code == (404 if who else 401)
+    assert set(response.json["error"]) == {"code", "message", "details"}
+    assert PDF not in response.data
+
+
+def test_a_figure_without_evidence_has_no_file_to_download(client, make, world, tokens):
+    plain = make.measurement(world["avail_crm"], "2026-06", "99.8", status="submitted")
+    response = client.get(f"{URL}/{plain.id}/evidence", headers=tokens["hw"])
+    assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
+    assert client.get(f"{URL}/999999/evidence", headers=tokens["admin"]).status_code == 404
+
+
 def test_review_endpoints(client, session, make, world, tokens):
     first = make.measurement(world["avail_crm"], "2026-06", "99.2", status="submitted")
     second = make.measurement(world["avail_net"], "2026-06", "99.1", status="submitted")
@@ -266,6 +370,12 @@ def test_the_openapi_document_validates_and_documents_every_endpoint(client):
     for operations in paths.values():
         for method in set(operations) & METHODS:
             assert any(status.startswith("2") for status in operations[method]["responses"])
+    evidence_download = paths[f"{URL}/{{measurement_id}}/evidence"]["get"]["responses"]["200"]
+    assert evidence_download["content"]["application/octet-stream"]["schema"]["format"] == "binary"
+    measurement = document["components"]["schemas"]["Measurement"]
+    assert {"evidence", "superseded"} <= set(measurement["required"])
+    evidence = document["components"]["schemas"]["Evidence"]
+    assert set(evidence["properties"]) == {"filename", "size", "content_type", "url"}
     error = document["components"]["schemas"]["Error"]
     assert error["properties"]["error"] == {"$ref": "#/components/schemas/ErrorBody"}
 

@@ -1,8 +1,10 @@
-"""``/api/v1/measurements``: submit monthly figures (one or a list, all or nothing), list them,
-and review them.
+"""``/api/v1/measurements``: submit monthly figures (one or a list, all or nothing), list them
+with their evidence files, and review them.
 
 Figures go through ``scorecards.submissions.submit``, the path the form and the spreadsheets
-use; the marshmallow schemas here document the body, the checks are the shared path's.
+use; the marshmallow schemas here document the body, the checks are the shared path's. A
+query or body that its schema refuses answers 422 with a message naming each bad field and why
+(``NamingParser``), not just "Unprocessable Entity".
 """
 
 from __future__ import annotations
@@ -11,23 +13,88 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload, undefer
+from webargs.flaskparser import FlaskParser
+from werkzeug.wrappers import Response
 
 from contracts.db import utcnow
 from contracts.errors import DomainError
 from contracts.models import Agreement, Metric, Service, Target
 from portal.extensions import db
 from portal.permissions import agreement_scope, can, supplier_binding
+from portal.submissions import send_private_file
 from scorecards import review
-from scorecards.models import MEASUREMENT_STATUSES, Measurement
+from scorecards.evidence import served_type
+from scorecards.models import MEASUREMENT_STATUSES, Evidence, Measurement
 from scorecards.submissions import Figure, SubmissionRefused, submit
+
+
+class NamingParser(FlaskParser):
+    """Refusals whose ``message`` names each bad field and why ("Invalid query parameter
+    period: must be a month …"), where the default said only "Unprocessable Entity";
+    ``details`` keeps the fields as portal.errors shapes them. (Every API blueprint wants this:
+    it belongs in portal.errors, see there.)"""
+
+    def handle_error(self, error: ValidationError, req: Any, schema: Any, **kwargs: Any) -> Any:
+        messages = _texts(error.messages)
+        api_abort(
+            kwargs.get("error_status_code") or self.DEFAULT_VALIDATION_STATUS,
+            message=invalid_message(messages),
+            messages=messages,
+            headers=kwargs.get("error_headers"),
+        )
+
+
+def invalid_message(messages: Any) -> str:
+    """One sentence per bad field, from webargs' ``{location: {field: [reasons]}}``."""
+    sentences = []
+    for location, named in messages.items() if isinstance(messages, dict) else ():
+        for name, reason in _flatten(named if isinstance(named, dict) else {"": named}):
+            if location in ("query", "querystring"):
+                sentence = _(
+                    "Invalid query parameter %(name)s: %(reason)s.", name=name, reason=reason
+                )
+            elif name in ("", "_schema"):
+                sentence = _("Invalid body: %(reason)s.", reason=reason)
+            else:
+                sentence = _("Invalid field %(name)s: %(reason)s.", name=name, reason=reason)
+            sentences.append(sentence)
+    return " ".join(sentences) or _("The request is not valid.")
+
+
+def _flatten(messages: dict[Any, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(``ids[0]``, first reason) for each bad field, nested lists and objects included."""
+    found = []
+    for key, value in messages.items():
+        if isinstance(key, int) or str(key).isdigit():
+            name = f"{prefix}[{key}]"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            found.extend(_flatten(value, name))
+        else:
+            reasons = value if isinstance(value, list) else [value]
+            found.append((name, str(reasons[0]).rstrip(".")))
+    return found
+
+
+def _texts(messages: Any) -> Any:
+    """Messages as text (a field's translated message arrives as one lazy string, not in a
+    list: marshmallow wraps only ``str``), so that they are JSON lists of strings."""
+    if isinstance(messages, dict):
+        return {key: _texts(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [str(message) for message in messages]
+    return [str(messages)]
+
 
 blp = Blueprint(
     "measurements_api",
@@ -35,6 +102,7 @@ blp = Blueprint(
     url_prefix="/api/v1/measurements",
     description="Monthly figures: submit (suppliers), list, accept or reject (vendor managers)",
 )
+blp.ARGUMENTS_PARSER = NamingParser()
 
 PERIOD = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 TEXT_FIELDS = ("agreement", "metric", "service", "period", "comment")
@@ -61,6 +129,20 @@ class MeasurementInSchema(Schema):
     comment = fields.String(allow_none=True, metadata={"description": "At most 4000 characters"})
 
 
+class EvidenceSchema(Schema):
+    filename = fields.String(required=True, metadata={"description": "The original filename"})
+    size = fields.Integer(required=True, metadata={"description": "In bytes"})
+    content_type = fields.String(required=True)
+    url = fields.String(
+        required=True,
+        metadata={
+            "format": "uri",
+            "description": "Download address (GET with the same bearer token; "
+            "404 for anyone who may not see the figure)",
+        },
+    )
+
+
 class MeasurementSchema(Schema):
     id = fields.Integer(required=True)
     agreement = fields.String(required=True)
@@ -75,6 +157,19 @@ class MeasurementSchema(Schema):
     late = fields.Boolean(required=True)
     submitted_at = fields.DateTime(required=True)
     reviewed_at = fields.DateTime(allow_none=True)
+    superseded = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "A submitted revision that a later revision (not rejected) of the "
+            "same target and month replaces: it is no longer reviewed (409)"
+        },
+    )
+    evidence = fields.Nested(
+        EvidenceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The evidence file, or null when none was sent"},
+    )
 
 
 class SubmittedSchema(Schema):
@@ -83,15 +178,31 @@ class SubmittedSchema(Schema):
     late = fields.Integer(required=True, metadata={"description": "How many arrived late"})
 
 
+WHOLE_NUMBER = {"invalid": _l("must be a whole number")}
+REQUIRED = {"required": _l("is required")}
+
+
 class MeasurementQuerySchema(Schema):
     agreement = fields.String(metadata={"description": "Agreement ref"})
     period = fields.String(
-        validate=validate.Regexp(PERIOD, error="must be a month written YYYY-MM"),
+        validate=validate.Regexp(
+            PERIOD, error=_l('must be a month written YYYY-MM, such as "2026-07"')
+        ),
         metadata={"description": "Month, YYYY-MM"},
     )
-    status = fields.String(validate=validate.OneOf(MEASUREMENT_STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    status = fields.String(
+        validate=validate.OneOf(MEASUREMENT_STATUSES, error=_l("must be one of {choices}"))
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, error=_l("must be at least {min}")),
+        error_messages=WHOLE_NUMBER,
+    )
+    per_page = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=500, error=_l("must be from {min} to {max}")),
+        error_messages=WHOLE_NUMBER,
+    )
 
 
 class MeasurementPageSchema(Schema):
@@ -103,13 +214,24 @@ class MeasurementPageSchema(Schema):
 
 class RejectSchema(Schema):
     reason = fields.String(
-        required=True, metadata={"description": "Why; the supplier sees it. Required."}
+        required=True,
+        error_messages=REQUIRED,
+        metadata={"description": "Why; the supplier sees it. Required."},
     )
 
 
 class DecisionSchema(Schema):
-    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=1000))
-    decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject")))
+    ids = fields.List(
+        fields.Integer(error_messages=WHOLE_NUMBER),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, max=1000, error=_l("must list from {min} to {max} ids")),
+    )
+    decision = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.OneOf(("accept", "reject"), error=_l("must be one of {choices}")),
+    )
     reason = fields.String(metadata={"description": "Required to reject"})
 
 
@@ -151,7 +273,13 @@ SUBMIT_BODY = {
 
 
 # ── Helpers ─────────────────────────────────────────────────────────────────────────────────
-def as_json(measurement: Measurement) -> dict[str, Any]:
+def represent(measurements: list[Measurement]) -> list[dict[str, Any]]:
+    """Measurements as the API shows them, with whether each is superseded (one query)."""
+    superseded = review.superseded_ids(db.session, measurements)
+    return [as_json(measurement, measurement.id in superseded) for measurement in measurements]
+
+
+def as_json(measurement: Measurement, superseded: bool) -> dict[str, Any]:
     target = measurement.target
     return {
         "id": measurement.id,
@@ -167,6 +295,24 @@ def as_json(measurement: Measurement) -> dict[str, Any]:
         "late": measurement.late,
         "submitted_at": measurement.submitted_at,
         "reviewed_at": measurement.reviewed_at,
+        "superseded": superseded,
+        "evidence": _evidence(measurement),
+    }
+
+
+def _evidence(measurement: Measurement) -> dict[str, Any] | None:
+    evidence = measurement.evidence
+    if evidence is None:
+        return None
+    return {
+        "filename": evidence.filename,
+        "size": evidence.size,
+        "content_type": served_type(evidence)[0],
+        "url": url_for(
+            "measurements_api.measurement_evidence",
+            measurement_id=measurement.id,
+            _external=True,
+        ),
     }
 
 
@@ -183,7 +329,8 @@ def _visible() -> Any:
                 contains_eager(Target.agreement),
                 contains_eager(Target.metric),
                 contains_eager(Target.service),
-            )
+            ),
+            selectinload(Measurement.evidence),
         )
     )
 
@@ -303,7 +450,7 @@ def submit_measurements() -> dict[str, Any]:
     except SubmissionRefused as error:
         db.session.rollback()
         _refused(error)
-    items = [as_json(m) for m in _loaded(result.measurement_ids)]
+    items = represent(_loaded(result.measurement_ids))
     db.session.commit()
     return {"items": items, "count": result.count, "late": result.late}
 
@@ -333,7 +480,7 @@ def list_measurements(query: dict[str, Any]) -> dict[str, Any]:
         .offset((page - 1) * per_page)
     ).all()
     return {
-        "items": [as_json(m) for m in measurements],
+        "items": represent(list(measurements)),
         "page": page,
         "per_page": per_page,
         "total": total,
@@ -357,9 +504,39 @@ def _decide(ids: list[int], decision: str, reason: str | None) -> list[dict[str,
             review.reject(db.session, ids, reason, actor=actor, now=utcnow())
     except DomainError as error:
         _review_refused(error)
-    items = [as_json(m) for m in _loaded(ids)]
+    items = represent(_loaded(ids))
     db.session.commit()
     return items
+
+
+@blp.route("/<int:measurement_id>/evidence", methods=["GET"])
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/octet-stream",
+    description="The evidence file with its original filename (Content-Disposition); its type "
+    "in Content-Type",
+)
+@blp.alt_response(404, response="NOT_FOUND")
+def measurement_evidence(measurement_id: int) -> Response:
+    """Download the evidence file of a figure.
+
+    Served to a token whose user may see the figure, with its original filename; anyone else,
+    or a figure without a file, gets 404. Each measurement's ``evidence.url`` points here."""
+    measurement = db.session.scalar(_visible().where(Measurement.id == measurement_id))
+    if (
+        measurement is None
+        or measurement.evidence_id is None
+        or not can(current_user, "view_contracts", measurement)
+    ):
+        api_abort(404, message=_("No evidence file for figure %(id)d.", id=measurement_id))
+    stored = db.session.scalar(
+        select(Evidence)
+        .options(undefer(Evidence.data))
+        .where(Evidence.id == measurement.evidence_id)
+    )
+    content_type, inline = served_type(stored)
+    return send_private_file(stored.data, content_type, stored.filename, not inline)
 
 
 @blp.route("/<int:measurement_id>/accept", methods=["POST"])
