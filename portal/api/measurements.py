@@ -239,6 +239,11 @@ class ReviewedSchema(Schema):
     items = fields.List(fields.Nested(MeasurementSchema), required=True)
 
 
+EVIDENCE_FILE = {
+    "description": "The file as it was uploaded, with its original filename",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
 SUBMIT_BODY = {
     "required": True,
     "description": "One figure, or a list of figures stored all or nothing.",
@@ -433,8 +438,8 @@ def _review_refused(error: DomainError) -> None:
 def submit_measurements() -> dict[str, Any]:
     """Submit one figure or a list, all or nothing; each is stored as a new revision.
 
-    A supplier's token reaches only its own agreements: any other agreement answers 404 and
-    nothing is stored. ``details`` names each bad field, with its list index: ``[2].value``."""
+    A supplier's token reaches only its own agreements: any other answers 404, nothing stored."""
+    # One line per paragraph: the API page translates each paragraph as one msgid.
     if not can(current_user, "submit_measurements"):
         api_abort(403, message=_("Only a supplier's users and administrators submit figures."))
     figures = _figures(_read_body())
@@ -459,8 +464,7 @@ def submit_measurements() -> dict[str, Any]:
 @blp.arguments(MeasurementQuerySchema, location="query")
 @blp.response(200, MeasurementPageSchema)
 def list_measurements(query: dict[str, Any]) -> dict[str, Any]:
-    """Every revision the token's user may see, by agreement, metric, service, period and
-    revision; filter by ``agreement``, ``period`` and ``status``."""
+    """Every revision the token's user may see, in order; filter by agreement, period, status."""
     statement = _visible()
     if "agreement" in query:
         statement = statement.where(Agreement.ref == query["agreement"])
@@ -510,19 +514,12 @@ def _decide(ids: list[int], decision: str, reason: str | None) -> list[dict[str,
 
 
 @blp.route("/<int:measurement_id>/evidence", methods=["GET"])
-@blp.response(
-    200,
-    {"type": "string", "format": "binary"},
-    content_type="application/octet-stream",
-    description="The evidence file with its original filename (Content-Disposition); its type "
-    "in Content-Type",
-)
+@blp.doc(responses={"200": EVIDENCE_FILE})
 @blp.alt_response(404, response="NOT_FOUND")
 def measurement_evidence(measurement_id: int) -> Response:
-    """Download the evidence file of a figure.
-
-    Served to a token whose user may see the figure, with its original filename; anyone else,
-    or a figure without a file, gets 404. Each measurement's ``evidence.url`` points here."""
+    """Download a figure's evidence file; 404 for anyone who may not see the figure."""
+    # Each measurement's ``evidence.url`` points here; the rule is the one of the web page's
+    # /evidence/<id>: the figure's agreement must be in the user's scope.
     measurement = db.session.scalar(_visible().where(Measurement.id == measurement_id))
     if (
         measurement is None
@@ -545,7 +542,7 @@ def measurement_evidence(measurement_id: int) -> Response:
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def accept_measurement(measurement_id: int) -> dict[str, Any]:
-    """Accept a submitted revision (vendor managers). 409 when it was already reviewed."""
+    """Accept a submitted revision (vendor managers); 409 if reviewed already or superseded."""
     return _decide([measurement_id], "accept", None)[0]
 
 
@@ -567,7 +564,6 @@ def reject_measurement(body: dict[str, Any], measurement_id: int) -> dict[str, A
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def review_measurements(body: dict[str, Any]) -> dict[str, Any]:
-    """Accept or reject many submitted revisions at once, all or nothing (one reason for a
-    rejected batch)."""
+    """Accept or reject many submitted revisions at once, all or nothing (one reason to reject)."""
     ids = list(dict.fromkeys(body["ids"]))
     return {"items": _decide(ids, body["decision"], body.get("reason"))}
