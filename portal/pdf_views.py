@@ -13,18 +13,22 @@ from pathlib import Path
 
 from flask import Blueprint, abort, request, send_file
 from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms.fields.core import UnboundField
 
 from contracts.errors import DomainError
 from contracts.models import Agreement, Supplier
 from portal import scoring
+from portal.agreement_forms import STATUS_LABELS, AgreementForm, LinkForm, TargetForm
 from portal.extensions import db
 from portal.permissions import agreement_scope, can
 from scorecards import renewal
 from scorecards import scorecard as scorecards
+from scorecards.pdf.changes import ChangeLabels
 from scorecards.pdf.renewal_pdf import render_renewal_pack
 from scorecards.pdf.scorecard_pdf import render_scorecard
 
@@ -51,7 +55,23 @@ def scorecard_pdf(
 def renewal_pack_pdf(session: Session, agreement: Agreement, language: str) -> bytes:
     facts = renewal.build(session, agreement, today=date.today(), thresholds=scoring.thresholds())
     with force_locale(language):
-        return render_renewal_pack(facts, font_path=FONT_PATH, generated_at=datetime.now(UTC))
+        return render_renewal_pack(
+            facts, font_path=FONT_PATH, generated_at=datetime.now(UTC), labels=change_labels()
+        )
+
+
+def change_labels() -> ChangeLabels:
+    """The change history in the words of the pages: each field under the label of its field
+    on the agreement, target or link form, each status under its word."""
+    fields: dict[str, object] = {}
+    for form in (AgreementForm, TargetForm):
+        for name in dir(form):
+            field = getattr(form, name)
+            if isinstance(field, UnboundField) and field.args:
+                fields.setdefault(name, field.args[0])
+    fields["underpins"] = LinkForm.upper.args[0]
+    fields["status"] = _l("Status")
+    return ChangeLabels(fields, STATUS_LABELS)
 
 
 def _download(content: bytes, name: str) -> Response:

@@ -13,7 +13,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from contracts.values import format_decimal
 from scorecards.pdf import layout
+from scorecards.pdf.changes import ChangeLabels, currencies_by_record, describe
 from scorecards.pdf.layout import PALE, STRONG, badge, money, number, text
 from scorecards.renewal import RenewalFacts
 
@@ -22,8 +24,13 @@ WIDTH = PAGE[0] - 30 * mm
 
 
 def render_renewal_pack(
-    renewal: RenewalFacts, *, font_path: str | Path, generated_at: datetime
+    renewal: RenewalFacts,
+    *,
+    font_path: str | Path,
+    generated_at: datetime,
+    labels: ChangeLabels | None = None,
 ) -> bytes:
+    """The PDF bytes; ``labels`` name the fields and statuses of the change history."""
     layout.register_font(font_path)
     styles = layout.styles()
     agreement = renewal.agreement
@@ -39,7 +46,7 @@ def render_renewal_pack(
         *_years(renewal, styles),
         *_disputes(renewal, styles),
         *_reviews(renewal, styles),
-        *_changes(renewal, styles),
+        *_changes(renewal, styles, labels or ChangeLabels()),
         *_actions(renewal, styles),
     ]
     frame = layout.Frame(_("Renewal pack · %(ref)s", ref=agreement.ref), generated_at)
@@ -98,27 +105,44 @@ def _dates(renewal: RenewalFacts, styles: dict) -> Table:
     if renewal.notice_passed:
         deadline = _("%(day)s (passed)", day=deadline)
     cap = agreement.credit_cap_pct
-    rows = [
-        (_("Term"), f"{agreement.start.isoformat()} – {agreement.end.isoformat()}"),
-        (_("Notice period"), ngettext("%(num)d day", "%(num)d days", agreement.notice_days)),
-        (_("Notice deadline"), deadline),
-        (_("Renewal"), renewal_text),
-        (_("Monthly charge"), money(agreement.monthly_charge, agreement.currency)),
+    # In pairs, two to a row: the facts take half the height and the pack keeps to one page
+    # more often.
+    pairs = [
         (
-            _("Credit cap"),
-            _("%(pct)s %% of the monthly charge", pct=number(cap))
-            if cap is not None
-            else _("no cap"),
+            (_("Term"), f"{agreement.start.isoformat()} – {agreement.end.isoformat()}"),
+            (_("Monthly charge"), money(agreement.monthly_charge, agreement.currency)),
         ),
         (
-            _("Service credits over the term to date"),
-            money(renewal.total_credits, agreement.currency),
+            (_("Notice period"), ngettext("%(num)d day", "%(num)d days", agreement.notice_days)),
+            (
+                _("Credit cap"),
+                # As the agreement page writes it: the percentage as agreed (10, not 10.00).
+                _("%(pct)s %% of the monthly charge", pct=format_decimal(cap))
+                if cap is not None
+                else _("no cap"),
+            ),
         ),
-        (_("Open disputes"), str(renewal.open_disputes)),
+        (
+            (_("Notice deadline"), deadline),
+            (
+                _("Service credits over the term to date"),
+                money(renewal.total_credits, agreement.currency),
+            ),
+        ),
+        ((_("Renewal"), renewal_text), (_("Open disputes"), str(renewal.open_disputes))),
     ]
+    head, body = styles["head"], styles["body"]
     table = Table(
-        [[Paragraph(label, styles["head"]), text(value, styles["body"])] for label, value in rows],
-        colWidths=[58 * mm, WIDTH - 58 * mm],
+        [
+            [
+                Paragraph(left[0], head),
+                text(left[1], body),
+                Paragraph(right[0], head),
+                text(right[1], body),
+            ]
+            for left, right in pairs
+        ],  # fmt: skip
+        colWidths=[30 * mm, WIDTH / 2 - 30 * mm, 34 * mm, WIDTH / 2 - 34 * mm],
         hAlign="LEFT",
     )
     table.setStyle(
@@ -126,6 +150,7 @@ def _dates(renewal: RenewalFacts, styles: dict) -> Table:
             [
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, layout.RULE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (2, 0), (2, -1), 6),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
@@ -144,8 +169,7 @@ def _section(
     heading = Paragraph(title, styles["h2"])
     if len(rows) == 1:
         return [KeepTogether([heading, Paragraph(empty, styles["muted"])])]
-    table = layout.data_table(rows, widths, extra=extra or [])
-    return [heading, table]
+    return layout.with_table([heading], rows, widths, extra=extra or [], lead_rows=1)
 
 
 def _years(renewal: RenewalFacts, styles: dict) -> list[Any]:
@@ -247,7 +271,7 @@ def _reviews(renewal: RenewalFacts, styles: dict) -> list[Any]:
     )
 
 
-def _changes(renewal: RenewalFacts, styles: dict) -> list[Any]:
+def _changes(renewal: RenewalFacts, styles: dict, labels: ChangeLabels) -> list[Any]:
     cell, small = styles["cell"], styles["small"]
     rows: list[list[Any]] = [
         [
@@ -260,15 +284,13 @@ def _changes(renewal: RenewalFacts, styles: dict) -> list[Any]:
             )
         ]
     ]
-    for change in renewal.changes:
-        fields = [
-            text(
-                f"{entry.get('key') or entry.get('entity', '')} {entry.get('field', '')}: "
-                f"{entry.get('before') or '—'} → {entry.get('after') or '—'}",
-                small,
-            )
-            for entry in change.changes
-        ] or [Paragraph("—", small)]
+    currencies = currencies_by_record(
+        [change.changes for change in renewal.changes], renewal.agreement.currency
+    )
+    for change, pair in zip(renewal.changes, currencies, strict=True):
+        fields = [text(describe(entry, labels, pair), small) for entry in change.changes] or [
+            Paragraph("—", small)
+        ]
         rows.append(
             [
                 text(str(change.version), cell),
@@ -315,7 +337,7 @@ def _actions(renewal: RenewalFacts, styles: dict) -> list[Any]:
                 text(_("In progress") if action.status == "in_progress" else _("Open"), cell),
             ]
         )
-    widths = [0, 38 * mm, 32 * mm, 30 * mm, 22 * mm]
+    widths = [0, 38 * mm, 30 * mm, 34 * mm, 20 * mm]
     widths[0] = WIDTH - sum(widths)
     return _section(
         _("Open improvement actions"), styles, rows, widths, _("No improvement action is open.")
