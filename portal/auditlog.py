@@ -7,15 +7,19 @@ import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from contracts.values import InvalidValue, format_decimal, parse_period
+from portal import audit_keys, audit_view
+from portal.audit_view import MEASUREMENT_STATUS_LABELS, yes_no
 from portal.extensions import db
 from portal.listing import Listing
 from portal.models import AuditEntry, User
 from portal.permissions import can
-from scorecards.sampling import MAX_SAMPLE, SampledFigure, draw
+from scorecards.sampling import MAX_SAMPLE, HistoryEntry, SampledFigure, draw
 
 bp = Blueprint("auditlog", __name__)
 
@@ -27,6 +31,34 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
+def _filtered(filters: dict[str, str]) -> Select[tuple[AuditEntry]]:
+    """The entries the filters ask for. A key given by number is replaced by the key itself."""
+    statement = select(AuditEntry)
+    if "entity" in filters:
+        statement = statement.where(AuditEntry.entity == filters["entity"])
+    if "entity_id" in filters:
+        found = audit_keys.find(db.session, filters["entity_id"], filters.get("entity"))
+        statement = statement.where(found.condition())
+        if found.key:
+            filters["entity_id"] = found.key
+    if filters.get("user", "").isdigit():
+        statement = statement.where(AuditEntry.actor_user_id == int(filters["user"]))
+    start, end = _day(filters.get("from")), _day(filters.get("to"))
+    if start:
+        statement = statement.where(AuditEntry.at >= datetime.combine(start, time.min))
+    if end:
+        statement = statement.where(AuditEntry.at < datetime.combine(end + timedelta(1), time.min))
+    return statement
+
+
+def _entity_choices() -> list[tuple[str, str]]:
+    entities = db.session.scalars(select(AuditEntry.entity).distinct())
+    return sorted(
+        ((entity, audit_view.entity_label(entity)) for entity in entities),
+        key=lambda choice: choice[1],
+    )
+
+
 @bp.route("/audit")
 @login_required
 def index() -> str:
@@ -35,26 +67,9 @@ def index() -> str:
     listing = Listing.from_request(
         sorts={"seq": AuditEntry.seq},
         default_sort="-seq",
-        search_columns=(AuditEntry.actor, AuditEntry.entity_id),
         filter_names=("entity", "entity_id", "user", "from", "to"),
     )
-    statement = select(AuditEntry)
-    filters = listing.filters
-    if "entity" in filters:
-        statement = statement.where(AuditEntry.entity == filters["entity"])
-    if "entity_id" in filters:
-        statement = statement.where(AuditEntry.entity_id == filters["entity_id"])
-    if filters.get("user", "").isdigit():
-        statement = statement.where(AuditEntry.actor_user_id == int(filters["user"]))
-    start, end = _day(filters.get("from")), _day(filters.get("to"))
-    if start:
-        statement = statement.where(AuditEntry.at >= datetime.combine(start, time.min))
-    if end:
-        statement = statement.where(AuditEntry.at < datetime.combine(end + timedelta(1), time.min))
-    page = listing.paginate(statement)
-    entities = db.session.scalars(
-        select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)
-    ).all()
+    page = listing.paginate(_filtered(listing.filters))
     actors = db.session.scalars(
         select(User).where(User.id.in_(select(AuditEntry.actor_user_id))).order_by(User.email)
     ).all()
@@ -62,12 +77,14 @@ def index() -> str:
         "auditlog/index.html",
         listing=listing,
         page=page,
-        entities=entities,
+        entries=audit_view.describe(db.session, page.items),
+        entities=_entity_choices(),
         actors=actors,
         bad_dates=[
-            name for name in ("from", "to") if filters.get(name) and _day(filters.get(name)) is None
+            name
+            for name in ("from", "to")
+            if listing.filters.get(name) and _day(listing.filters.get(name)) is None
         ],
-        args=request.args,
     )
 
 
@@ -93,6 +110,14 @@ SAMPLE_COLUMNS = (
 )
 
 
+SAMPLE_FIELDS = {
+    "seed": _l("Seed"),
+    "size": _l("Size"),
+    "from": _l("From month"),
+    "to": _l("To month"),
+}
+
+
 def _sample_arguments() -> tuple[dict[str, object], list[str]]:
     """Seed, size and optional months from the query string, with the names of bad ones."""
     args, bad = request.args, []
@@ -114,15 +139,28 @@ def _sample_arguments() -> tuple[dict[str, object], list[str]]:
     return {"seed": seed, "size": size or 25, **months}, bad
 
 
-def _history(figure: SampledFigure) -> str:
-    return "; ".join(
-        f"r{h.revision} {h.status} {format_decimal(h.value)}"
-        + (f" ({h.reject_reason})" if h.reject_reason else "")
-        for h in figure.history
-    )
+def status_label(status: str) -> str:
+    return str(MEASUREMENT_STATUS_LABELS.get(status, status))
+
+
+def revision_text(revision: HistoryEntry) -> str:
+    """One revision as the page and the CSV show it: ``r2 Rejected 99.9 (reason)``."""
+    values = {
+        "revision": revision.revision,
+        "status": status_label(revision.status),
+        "value": format_decimal(revision.value),
+    }
+    if revision.reject_reason:
+        return _(
+            "r%(revision)d %(status)s %(value)s (%(reason)s)",
+            **values,
+            reason=revision.reject_reason,
+        )
+    return _("r%(revision)d %(status)s %(value)s", **values)
 
 
 def _sample_row(figure: SampledFigure) -> list[object]:
+    """A CSV row: column names and codes stay as they are; words follow the user's language."""
     m = figure.measurement
     target = m.target
     return [
@@ -135,15 +173,15 @@ def _sample_row(figure: SampledFigure) -> list[object]:
         m.period,
         m.revision,
         format_decimal(m.value),
-        m.status,
-        "yes" if m.late else "no",
+        status_label(m.status),
+        yes_no(m.late),
         m.submitted_at.isoformat(timespec="seconds"),
         m.submitted_by.email if m.submitted_by else "",
         m.reviewed_at.isoformat(timespec="seconds") if m.reviewed_at else "",
         m.reviewed_by.email if m.reviewed_by else "",
         m.evidence.filename if m.evidence else "",
         m.evidence.sha256 if m.evidence else "",
-        _history(figure),
+        "; ".join(revision_text(revision) for revision in figure.history),
     ]
 
 
@@ -187,7 +225,10 @@ def sample():  # noqa: ANN201
         figures=figures,
         population_size=population_size,
         max_sample=MAX_SAMPLE,
-        history=_history,
+        fields=SAMPLE_FIELDS,
+        bad_labels=[str(SAMPLE_FIELDS[name]) for name in bad],
+        typed={name: request.args.get(name, "") for name in SAMPLE_FIELDS},
+        status_label=status_label,
         csv_url=csv_url,
         decimal=format_decimal,
     ), status

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from scorecards.models import Measurement
 from scorecards.sampling import draw
 
 
@@ -39,3 +42,19 @@ def test_a_sample_larger_than_the_population_takes_it_all(session, make):
     size, sample = draw(session, seed=3, size=50)
     assert (size, len(sample)) == (12, 12)
     assert draw(session, seed=3, size=5, first="2030-01")[1] == []
+
+
+def test_a_rejected_revision_keeps_its_reason_in_the_history(session, make):
+    target = setup_figures(make)
+    rejected = session.scalar(
+        select(Measurement).where(
+            Measurement.target_id == target.id, Measurement.status == "rejected"
+        )
+    )
+    rejected.reject_reason = "Outage on the 14th not counted"
+    session.flush()
+    _, [figure] = draw(session, seed=5, size=1, first="2026-03", last="2026-03")
+    assert [(h.revision, h.status, h.reject_reason) for h in figure.history] == [
+        (1, "accepted", ""),
+        (2, "rejected", "Outage on the 14th not counted"),
+    ]
