@@ -201,3 +201,12 @@ def test_the_disputes_of_a_sub_contract_stay_between_its_parties(client, session
     assert disputes("supplier", "SZDC") == ["Credits for May"]
     assert disputes("vendor_manager") == ["Credits for May"]
     assert disputes("supplier", "CLOUDCO") == []  # reads the sub-contract, not its disputes
+
+
+def test_a_bad_query_parameter_is_named_with_its_reason(client, session, make):
+    headers = token_for(session, make, "auditor")
+    response = client.get("/api/v1/agreements?kind=bogus", headers=headers)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["message"].startswith("Invalid query parameter kind: must be one of sla,")
+    assert list(error["details"]) == ["kind"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ from contracts.models import (
     Supplier,
     Target,
 )
+from portal.api.parsing import ApiBlueprint as Blueprint
 from portal.extensions import db
 from portal.permissions import agreement_scope, can, visible_underpins
 
@@ -34,8 +35,12 @@ Number = fields.Decimal(as_string=False, allow_nan=False)  # rounded by portal.j
 
 
 class AgreementQuerySchema(Schema):
-    kind = fields.String(validate=validate.OneOf(AGREEMENT_KINDS))
-    status = fields.String(validate=validate.OneOf(AGREEMENT_STATUSES))
+    kind = fields.String(
+        validate=validate.OneOf(AGREEMENT_KINDS, error=_l("must be one of {choices}"))
+    )
+    status = fields.String(
+        validate=validate.OneOf(AGREEMENT_STATUSES, error=_l("must be one of {choices}"))
+    )
     supplier = fields.String(metadata={"description": "Supplier code"})
     customer = fields.String(metadata={"description": "Customer code"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from contracts.chain import alignment_document, load_chain
+from portal.api.parsing import ApiBlueprint as Blueprint
 from portal.extensions import db
 from portal.permissions import can
 

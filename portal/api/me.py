@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+
+from portal.api.parsing import ApiBlueprint as Blueprint
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The token's user")
 

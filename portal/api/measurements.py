@@ -3,8 +3,7 @@ with their evidence files, and review them.
 
 Figures go through ``scorecards.submissions.submit``, the path the form and the spreadsheets
 use; the marshmallow schemas here document the body, the checks are the shared path's. A
-query or body that its schema refuses answers 422 with a message naming each bad field and why
-(``NamingParser``), not just "Unprocessable Entity".
+query or body that its schema refuses answers 422 naming each bad field (portal.api.parsing).
 """
 
 from __future__ import annotations
@@ -17,17 +16,16 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload, undefer
-from webargs.flaskparser import FlaskParser
 from werkzeug.wrappers import Response
 
 from contracts.db import utcnow
 from contracts.errors import DomainError
 from contracts.models import Agreement, Metric, Service, Target
+from portal.api.parsing import ApiBlueprint as Blueprint
 from portal.extensions import db
 from portal.permissions import agreement_scope, can, supplier_binding
 from portal.submissions import send_private_file
@@ -36,73 +34,12 @@ from scorecards.evidence import served_type
 from scorecards.models import MEASUREMENT_STATUSES, Evidence, Measurement
 from scorecards.submissions import Figure, SubmissionRefused, submit
 
-
-class NamingParser(FlaskParser):
-    """Refusals whose ``message`` names each bad field and why ("Invalid query parameter
-    period: must be a month …"), where the default said only "Unprocessable Entity";
-    ``details`` keeps the fields as portal.errors shapes them. (Every API blueprint wants this:
-    it belongs in portal.errors, see there.)"""
-
-    def handle_error(self, error: ValidationError, req: Any, schema: Any, **kwargs: Any) -> Any:
-        messages = _texts(error.messages)
-        api_abort(
-            kwargs.get("error_status_code") or self.DEFAULT_VALIDATION_STATUS,
-            message=invalid_message(messages),
-            messages=messages,
-            headers=kwargs.get("error_headers"),
-        )
-
-
-def invalid_message(messages: Any) -> str:
-    """One sentence per bad field, from webargs' ``{location: {field: [reasons]}}``."""
-    sentences = []
-    for location, named in messages.items() if isinstance(messages, dict) else ():
-        for name, reason in _flatten(named if isinstance(named, dict) else {"": named}):
-            if location in ("query", "querystring"):
-                sentence = _(
-                    "Invalid query parameter %(name)s: %(reason)s.", name=name, reason=reason
-                )
-            elif name in ("", "_schema"):
-                sentence = _("Invalid body: %(reason)s.", reason=reason)
-            else:
-                sentence = _("Invalid field %(name)s: %(reason)s.", name=name, reason=reason)
-            sentences.append(sentence)
-    return " ".join(sentences) or _("The request is not valid.")
-
-
-def _flatten(messages: dict[Any, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """(``ids[0]``, first reason) for each bad field, nested lists and objects included."""
-    found = []
-    for key, value in messages.items():
-        if isinstance(key, int) or str(key).isdigit():
-            name = f"{prefix}[{key}]"
-        else:
-            name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            found.extend(_flatten(value, name))
-        else:
-            reasons = value if isinstance(value, list) else [value]
-            found.append((name, str(reasons[0]).rstrip(".")))
-    return found
-
-
-def _texts(messages: Any) -> Any:
-    """Messages as text (a field's translated message arrives as one lazy string, not in a
-    list: marshmallow wraps only ``str``), so that they are JSON lists of strings."""
-    if isinstance(messages, dict):
-        return {key: _texts(value) for key, value in messages.items()}
-    if isinstance(messages, list):
-        return [str(message) for message in messages]
-    return [str(messages)]
-
-
 blp = Blueprint(
     "measurements_api",
     __name__,
     url_prefix="/api/v1/measurements",
     description="Monthly figures: submit (suppliers), list, accept or reject (vendor managers)",
 )
-blp.ARGUMENTS_PARSER = NamingParser()
 
 PERIOD = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 TEXT_FIELDS = ("agreement", "metric", "service", "period", "comment")

@@ -6,12 +6,12 @@ from datetime import date
 
 from flask import Response, abort, current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields
 
 from contracts.errors import DomainError
 from portal import jsonio, scoring
+from portal.api.parsing import ApiBlueprint as Blueprint
 from portal.extensions import db
 from portal.permissions import visible_scorecard
 from scorecards import scorecard
