@@ -69,3 +69,9 @@ def test_every_role_sees_its_dashboard(client, session, make, example, role):
         assert "Your rating" in text and "Customer commitments at risk" not in text
     else:
         assert "Customer commitments at risk" in text and "Notice deadlines" in text
+
+
+def test_the_missing_figures_tile_opens_the_scorecards_most_missing_first(client, make):
+    login(client, make.user("vendor_manager").email)
+    page = client.get("/").get_data(as_text=True)
+    assert "/scorecards?sort=-missing" in page
