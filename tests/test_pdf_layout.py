@@ -12,11 +12,15 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 from sqlalchemy import select
 
 from contracts.models import Supplier
 from portal import demo
 from portal.pdf_views import FONT_PATH, scorecard_pdf
+from scorecards.pdf import layout
 from scorecards.pdf.scorecard_pdf import render_scorecard
 from scorecards.scorecard import AgreementCard, Scorecard
 from scorecards.scoring import AgreementFacts, Impact, MonthResult, TargetFacts, TargetResult
@@ -127,3 +131,20 @@ def test_every_number_is_rounded_half_up_to_two_places(app, tmp_path):
     assert "100.00" in text  # the month's figure 99.995
     assert "99.91" in text  # the target 99.905
     assert "12.35" in text  # the month's credits
+
+
+def test_of_several_layouts_the_one_without_a_scrap_page_wins(app, tmp_path):
+    def story(words: str, spread: bool) -> list:
+        style = layout.styles()["body"]
+        head = [Spacer(0, 200 * mm), Paragraph(words, style)]  # two thirds of the page
+        return [*head, PageBreak(), Paragraph("tail", style)] if spread else [*head]
+
+    with app.app_context(), force_locale("en"):
+        layout.register_font(FONT_PATH)
+        frame = layout.Frame("doc", datetime(2026, 6, 1, tzinfo=UTC))
+        stories = [lambda: story("spread", True), lambda: story("first", False),
+                   lambda: story("second", False)]  # fmt: skip
+        path = tmp_path / "best.pdf"
+        path.write_bytes(layout.render_best(stories, A4, frame, "t"))
+    (page,) = pages_text(path)  # one page, not a page holding "tail" alone
+    assert "first" in page  # equals: the first in order of preference

@@ -18,6 +18,7 @@ from reportlab.graphics.charts.textlabels import NA_Label
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from scorecards.pdf.layout import FONT, INK, MUTED, PALE, RULE, STRONG, number
 from scorecards.scoring import ZERO, TargetResult, Thresholds, rating
@@ -128,7 +129,7 @@ def trend_chart(result: TargetResult, width: float, height: float) -> Drawing:
     categories.labels.dy = -2
     categories.strokeColor = RULE
     drawing.add(chart)
-    _legend(drawing, width)
+    _legend(drawing)
     return drawing
 
 
@@ -164,23 +165,29 @@ def _note(drawing: Drawing, width: float, height: float, words: str) -> None:
     )
 
 
-def _legend(drawing: Drawing, width: float) -> None:
-    y = 1
-    x = 34
+def _legend(drawing: Drawing) -> None:
+    """Target, Met, Missed: each after the one before, so no word runs into the next chart."""
+    y, x = 1, 34
     drawing.add(Line(x, y + 2.5, x + 12, y + 2.5, strokeColor=MUTED, strokeDashArray=(3, 2)))
-    drawing.add(String(x + 15, y, _("Target"), fontName=FONT, fontSize=6.5, fillColor=MUTED))
-    for offset, status, word in ((70, "met", _("Met")), (130, "missed", _("Missed"))):
+    x = _legend_word(drawing, x + 15, y, _("Target"))
+    for status, word in (("met", _("Met")), ("missed", _("Missed"))):
         drawing.add(
             makeMarker(
                 "FilledCircle" if status == "met" else "FilledDiamond",
-                x=x + offset + 4,
+                x=x + 4,
                 y=y + 2.5,
                 size=4,
                 fillColor=STRONG[status],
                 strokeColor=STRONG[status],
             )
         )
-        drawing.add(String(x + offset + 10, y, word, fontName=FONT, fontSize=6.5, fillColor=MUTED))
+        x = _legend_word(drawing, x + 10, y, word)
+
+
+def _legend_word(drawing: Drawing, x: float, y: float, word: str) -> float:
+    """Draws ``word`` at x; returns where the next entry starts."""
+    drawing.add(String(x, y, word, fontName=FONT, fontSize=6.5, fillColor=MUTED))
+    return x + stringWidth(word, FONT, 6.5) + 12
 
 
 def score_chart(

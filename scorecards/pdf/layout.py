@@ -204,7 +204,7 @@ def with_table(
     widths: Sequence[float],
     *,
     extra: Sequence[tuple[Any, ...]] = (),
-    lead_rows: int = 3,
+    lead_rows: int = 2,
 ) -> list[Flowable]:
     """``parts`` (a heading, a note) and then the table of ``rows``, which may split over pages
     (its header repeated), but never leaves the parts at the foot of a page without the header
@@ -268,15 +268,33 @@ def _numbered_canvas(frame: Frame) -> type[canvas.Canvas]:
     return NumberedCanvas
 
 
-def render(
+HALF_FULL = 0.5  # a page whose content ends above its middle holds a scrap
+
+
+class _MeasuredDocument(SimpleDocTemplate):
+    """Notes how far down each page its content reaches, to compare layouts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fills: dict[int, float] = {}
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (ReportLab's name)
+        frame = self.frame
+        if frame is None:  # between pages
+            return
+        used = (frame._y1 + frame._height - frame._y) / frame._height
+        self.fills[self.page] = max(self.fills.get(self.page, 0.0), used)
+
+
+def _build(
     story: list[Any],
     pagesize: tuple[float, float],
     frame: Frame,
     title: str,
-    on_page: Callable[[canvas.Canvas, Any], None] | None = None,
-) -> bytes:
+    on_page: Callable[[canvas.Canvas, Any], None] | None,
+) -> tuple[bytes, list[float]]:
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _MeasuredDocument(
         buffer,
         pagesize=pagesize,
         leftMargin=15 * mm,
@@ -289,4 +307,38 @@ def render(
     )
     hook = on_page or (lambda _canvas, _doc: None)
     document.build(story, onFirstPage=hook, onLaterPages=hook, canvasmaker=_numbered_canvas(frame))
-    return buffer.getvalue()
+    fills = [document.fills.get(page, 0.0) for page in range(1, document.page + 1)]
+    return buffer.getvalue(), fills
+
+
+def render(
+    story: list[Any],
+    pagesize: tuple[float, float],
+    frame: Frame,
+    title: str,
+    on_page: Callable[[canvas.Canvas, Any], None] | None = None,
+) -> bytes:
+    return _build(story, pagesize, frame, title, on_page)[0]
+
+
+def render_best(
+    stories: Sequence[Callable[[], list[Any]]],
+    pagesize: tuple[float, float],
+    frame: Frame,
+    title: str,
+) -> bytes:
+    """The layout with the fewest pages and no page less than half full (or, failing that, the
+    fullest emptiest page); the first such story when several tie, so the stories go in order
+    of preference.
+
+    ReportLab breaks pages one flowable at a time and never looks ahead; where a section could
+    sit in more than one place, trying each is how a page holding a scrap is avoided. Each
+    story is built afresh (a flowable is not reused across builds)."""
+    best: tuple[int, float] | None = None
+    content = b""
+    for story in stories:
+        pdf, fills = _build(story(), pagesize, frame, title, None)
+        key = (len(fills), -min(*fills, HALF_FULL))
+        if best is None or key < best:
+            best, content = key, pdf
+    return content

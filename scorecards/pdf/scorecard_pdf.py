@@ -1,11 +1,12 @@
 """The supplier scorecard as a PDF (A4 landscape): a summary page (score, rating, key figures,
-the agreements with their recommendations, the score month by month, the customer commitments
-put at risk), then per agreement the month × target grid with its legend and credits, and the
-trend charts. Sections flow on from one another instead of each opening a page, so no page is
-left holding a scrap."""
+the agreements with their scores and recommendations, the score month by month, the customer
+commitments put at risk), then per agreement the month × target grid with its legend and
+credits, and the trend charts. Sections flow on from one another instead of each opening a
+page; of the few ways they can be placed, the one that leaves no page holding a scrap wins."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,21 @@ def render_scorecard(
     """The PDF bytes; ``thresholds`` are the ones the card was rated with."""
     layout.register_font(font_path)
     styles = layout.styles()
-    story: list[Any] = [*_summary(card, styles, thresholds)]
-    for agreement in card.agreements:
-        if any(result.months for result in agreement.targets):
-            # Nothing due in the window: the summary's table says so, no empty section.
-            story += _agreement(agreement, styles)
+
+    def story(impact_first: bool, keep_charts: bool) -> list[Any]:
+        impact = _impact(card, styles)
+        parts: list[Any] = [*_summary(card, styles, thresholds), *(impact if impact_first else [])]
+        for agreement in card.agreements:
+            if any(result.months for result in agreement.targets):
+                # Nothing due in the window: the summary's table says so, no empty section.
+                parts += _agreement(agreement, styles, keep_charts)
+        return parts + ([] if impact_first else impact)
+
+    # The customer commitments at risk belong on the summary page, and an agreement's charts
+    # under its grid; where either would leave a page holding a scrap, the next layout is used.
+    layouts = [(True, True), (True, False), (False, True), (False, False)]
+    if not card.impact:
+        layouts = layouts[:2]
     frame = layout.Frame(
         _(
             "Supplier scorecard · %(code)s · %(first)s – %(last)s",
@@ -52,7 +63,8 @@ def render_scorecard(
         generated_at,
     )
     title = _("Supplier scorecard: %(name)s", name=card.name)
-    return layout.render(story, PAGE, frame, title)
+    stories = [functools.partial(story, *choice) for choice in layouts]
+    return layout.render_best(stories, PAGE, frame, title)
 
 
 def _summary(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]:
@@ -101,7 +113,6 @@ def _summary(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]
         Paragraph(_("Agreements"), styles["h2"]),
         _agreements_table(card, styles),
         *_monthly(card, styles, thresholds),
-        *_impact(card, styles),
     ]
 
 
@@ -124,7 +135,7 @@ def _monthly(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]
                     ),
                     styles["muted"],
                 ),
-                score_chart(scores, thresholds, WIDTH, 42 * mm),
+                score_chart(scores, thresholds, WIDTH, 38 * mm),
             ]
         )
     ]
@@ -217,8 +228,9 @@ def _legend(styles: dict) -> Table:
     return table
 
 
-def _agreement(agreement: AgreementCard, styles: dict) -> list[Any]:
-    """The agreement's heading, grid and legend kept on one page, then its trend charts."""
+def _agreement(agreement: AgreementCard, styles: dict, keep_charts: bool) -> list[Any]:
+    """The agreement's heading, grid and legend, then its trend charts; ``keep_charts`` keeps
+    the first row of charts on the page of the grid where both fit on one page."""
     facts = agreement.facts
     title = Table(
         [
@@ -266,7 +278,10 @@ def _agreement(agreement: AgreementCard, styles: dict) -> list[Any]:
         note = Paragraph(_("No figures in this window"), styles["muted"])
         return [KeepTogether([*parts, heading, note])]
     charts = _charts(agreement.targets)
-    return [KeepTogether(parts), KeepTogether([heading, charts[0]]), *charts[1:]]
+    grid, first_charts = KeepTogether(parts), KeepTogether([heading, charts[0]])
+    if keep_charts:  # where grid and charts do not fit on one page, each still stays whole
+        return [KeepTogether([grid, first_charts]), *charts[1:]]
+    return [grid, first_charts, *charts[1:]]
 
 
 def _grid(agreement: AgreementCard, months: list[str], styles: dict, last_block: bool) -> Table:
@@ -344,7 +359,7 @@ def _charts(results: list[TargetResult]) -> list[Table]:
     (and often a page) of its own."""
     per_row = 3 if len(results) <= 3 else 4
     column = WIDTH / per_row
-    drawings: list[Any] = [trend_chart(result, column - 4 * mm, 45 * mm) for result in results]
+    drawings: list[Any] = [trend_chart(result, column - 4 * mm, 42 * mm) for result in results]
     rows = []
     for first in range(0, len(drawings), per_row):
         row = drawings[first : first + per_row]
