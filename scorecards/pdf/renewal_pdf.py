@@ -141,7 +141,7 @@ def _dates(renewal: RenewalFacts, styles: dict) -> Table:
                 text(right[1], body),
             ]
             for left, right in pairs
-        ],  # fmt: skip
+        ],
         colWidths=[30 * mm, WIDTH / 2 - 30 * mm, 34 * mm, WIDTH / 2 - 34 * mm],
         hAlign="LEFT",
     )
