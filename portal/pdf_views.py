@@ -25,7 +25,8 @@ from contracts.models import Agreement, Supplier
 from portal import scoring
 from portal.agreement_forms import STATUS_LABELS, AgreementForm, LinkForm, TargetForm
 from portal.extensions import db
-from portal.permissions import agreement_scope, can
+from portal.models import User
+from portal.permissions import agreement_scope, can, visible_scorecard
 from scorecards import renewal
 from scorecards import scorecard as scorecards
 from scorecards.pdf.changes import ChangeLabels
@@ -39,16 +40,29 @@ bp = Blueprint("pdfs", __name__)
 
 
 def scorecard_pdf(
-    session: Session, supplier: Supplier, first: str, last: str, language: str
+    session: Session,
+    supplier: Supplier,
+    first: str,
+    last: str,
+    language: str,
+    viewer: User | None = None,
 ) -> bytes:
-    """The supplier's scorecard over the window as PDF bytes, in ``language``."""
+    """The supplier's scorecard over the window as PDF bytes, in ``language``; with a
+    ``viewer``, only what that user may see of it (the CLI renders it whole)."""
     thresholds = scoring.thresholds()
     card = scorecards.build(
         session, supplier, first, last, today=date.today(), thresholds=thresholds
     )
+    internal = viewer is None or can(viewer, "view_renewals")
+    if viewer is not None:
+        card = visible_scorecard(viewer, card)
     with force_locale(language):
         return render_scorecard(
-            card, font_path=FONT_PATH, generated_at=datetime.now(UTC), thresholds=thresholds
+            card,
+            font_path=FONT_PATH,
+            generated_at=datetime.now(UTC),
+            thresholds=thresholds,
+            internal=internal,
         )
 
 
@@ -88,7 +102,7 @@ def scorecard(code: str) -> Response:
         first, last = scoring.window(request.args.get("from"), request.args.get("to"), date.today())
     except DomainError:
         abort(400)
-    content = scorecard_pdf(db.session, supplier, first, last, str(get_locale()))
+    content = scorecard_pdf(db.session, supplier, first, last, str(get_locale()), current_user)
     return _download(content, f"scorecard-{supplier.code}-{first}-{last}.pdf")
 
 
@@ -98,14 +112,9 @@ def renewal_pack(ref: str) -> Response:
     agreement = db.session.scalar(
         select(Agreement).where(Agreement.ref == ref, agreement_scope(current_user))
     )
-    if (
-        agreement is None
-        or not agreement.is_supplier_agreement
-        or not can(current_user, "view_scorecards", agreement)
-        # A supplier's user sees the sub-contracts under its agreements, but never another
-        # supplier's commercial record (credits, disputes, recommendation).
-        or (current_user.role == "supplier" and agreement.supplier_id != current_user.supplier_id)
-    ):
+    if agreement is None or not agreement.is_supplier_agreement:
         abort(404)
+    if not can(current_user, "view_renewals", agreement):
+        abort(403)  # the renewal judgement is the provider's: staff only
     content = renewal_pack_pdf(db.session, agreement, str(get_locale()))
     return _download(content, f"renewal-pack-{agreement.ref}.pdf")

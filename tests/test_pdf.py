@@ -138,11 +138,12 @@ def test_a_supplier_user_gets_404_for_another_suppliers_pdfs(client, make, sessi
     assert client.get(url).status_code == 404
 
 
-def test_a_supplier_user_gets_its_own_pdfs(client, make, session, example):
+def test_a_supplier_user_gets_its_scorecard_pdf_but_no_renewal_pack(client, make, session, example):
     szdc = session.scalar(select(Supplier).where(Supplier.code == "SZDC"))
     login(client, make.user("supplier", supplier=szdc).email)
     assert client.get("/scorecards/SZDC.pdf").status_code == 200
-    assert client.get("/agreements/SUB-SZDC-01/renewal-pack.pdf").status_code == 200
+    # the renewal judgement is the provider's own: staff only
+    assert client.get("/agreements/SUB-SZDC-01/renewal-pack.pdf").status_code == 403
 
 
 def test_a_lead_suppliers_user_gets_no_renewal_pack_of_its_sub_contract(
@@ -151,7 +152,7 @@ def test_a_lead_suppliers_user_gets_no_renewal_pack_of_its_sub_contract(
     cloudco = session.scalar(select(Supplier).where(Supplier.code == "CLOUDCO"))
     login(client, make.user("supplier", supplier=cloudco).email)
     assert client.get("/agreements/SUB-SZDC-01").status_code == 200  # the page: read-only
-    assert client.get("/agreements/SUB-SZDC-01/renewal-pack.pdf").status_code == 404
+    assert client.get("/agreements/SUB-SZDC-01/renewal-pack.pdf").status_code == 403
     page = client.get("/agreements/SUB-SZDC-01").get_data(as_text=True)
     assert "renewal-pack.pdf" not in page
 

@@ -119,14 +119,15 @@ def card_with(value: str, chain_value: str) -> Scorecard:
                      [agreement], [impact])  # fmt: skip
 
 
-def test_every_number_is_rounded_half_up_to_two_places(app, tmp_path):
-    card = card_with(value="99.995", chain_value="99.6601")
+def test_numbers_are_rounded_half_up_to_two_places_and_chain_values_to_four(app, tmp_path):
+    card = card_with(value="99.995", chain_value="99.66005")
     path = tmp_path / "rounding.pdf"
     with app.app_context(), force_locale("en"):
         generated = datetime(2026, 6, 1, tzinfo=UTC)
         path.write_bytes(render_scorecard(card, font_path=FONT_PATH, generated_at=generated))
     text = "\n".join(pages_text(path))
-    assert "99.66" in text and "99.6601" not in text  # the chain value, as in the JSON
+    # a chain value to 4 places, as on the web page: a breach must not read as its target
+    assert "99.6601" in text and "99.66005" not in text
     assert "66.67" in text and "66.66" not in text  # the score: half-up, not half-even
     assert "100.00" in text  # the month's figure 99.995
     assert "99.91" in text  # the target 99.905

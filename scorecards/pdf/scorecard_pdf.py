@@ -34,14 +34,18 @@ def render_scorecard(
     font_path: str | Path,
     generated_at: datetime,
     thresholds: Thresholds = Thresholds(),
+    internal: bool = True,
 ) -> bytes:
-    """The PDF bytes; ``thresholds`` are the ones the card was rated with."""
+    """The PDF bytes; ``thresholds`` are the ones the card was rated with. Without
+    ``internal`` (a supplier's own copy), the provider's judgements are left out: the customer
+    commitments at risk and the renewal recommendations."""
     layout.register_font(font_path)
     styles = layout.styles()
 
     def story(impact_first: bool, keep_charts: bool) -> list[Any]:
-        impact = _impact(card, styles)
-        parts: list[Any] = [*_summary(card, styles, thresholds), *(impact if impact_first else [])]
+        impact = _impact(card, styles) if internal else []
+        summary = _summary(card, styles, thresholds, internal)
+        parts: list[Any] = [*summary, *(impact if impact_first else [])]
         for agreement in card.agreements:
             if any(result.months for result in agreement.targets):
                 # Nothing due in the window: the summary's table says so, no empty section.
@@ -51,7 +55,7 @@ def render_scorecard(
     # The customer commitments at risk belong on the summary page, and an agreement's charts
     # under its grid; where either would leave a page holding a scrap, the next layout is used.
     layouts = [(True, True), (True, False), (False, True), (False, False)]
-    if not card.impact:
+    if not card.impact or not internal:
         layouts = layouts[:2]
     frame = layout.Frame(
         _(
@@ -67,7 +71,7 @@ def render_scorecard(
     return layout.render_best(stories, PAGE, frame, title)
 
 
-def _summary(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]:
+def _summary(card: Scorecard, styles: dict, thresholds: Thresholds, internal: bool) -> list[Any]:
     heading = [
         Paragraph(_("Supplier scorecard"), styles["kicker"]),
         text(card.name, styles["title"]),
@@ -104,14 +108,14 @@ def _summary(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]
     top.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
-    facts = _key_figures(card, styles)
+    facts = _key_figures(card, styles, internal)
     return [
         top,
         Spacer(0, 5 * mm),
         facts,
         Spacer(0, 4 * mm),
         Paragraph(_("Agreements"), styles["h2"]),
-        _agreements_table(card, styles),
+        _agreements_table(card, styles, internal),
         *_monthly(card, styles, thresholds),
     ]
 
@@ -141,7 +145,7 @@ def _monthly(card: Scorecard, styles: dict, thresholds: Thresholds) -> list[Any]
     ]
 
 
-def _key_figures(card: Scorecard, styles: dict) -> Table:
+def _key_figures(card: Scorecard, styles: dict, internal: bool) -> Table:
     targets = [result for agreement in card.agreements for result in agreement.targets]
     due = sum(result.due for result in targets)
     figures = [
@@ -156,8 +160,9 @@ def _key_figures(card: Scorecard, styles: dict) -> Table:
             )
             or money(card.credits),
         ),
-        (_("Customer commitments at risk"), str(len(card.impact))),
     ]
+    if internal:
+        figures.append((_("Customer commitments at risk"), str(len(card.impact))))
     width = WIDTH / len(figures)
     table = Table(
         [
@@ -178,36 +183,41 @@ def _key_figures(card: Scorecard, styles: dict) -> Table:
     return table
 
 
-def _agreements_table(card: Scorecard, styles: dict) -> Table:
+def _agreements_table(card: Scorecard, styles: dict, internal: bool) -> Table:
     cell, right = styles["cell"], styles["cell_right"]
-    rows: list[list[Any]] = [
-        [
-            Paragraph(_("Agreement"), styles["head"]),
-            Paragraph(_("Title"), styles["head"]),
-            Paragraph(_("Term"), styles["head"]),
-            Paragraph(_("Score"), styles["head_right"]),
-            Paragraph(_("Rating"), styles["head"]),
-            Paragraph(_("Credits"), styles["head_right"]),
-            Paragraph(_("Renewal recommendation (term to date)"), styles["head"]),
-        ]
+    head = [
+        Paragraph(_("Agreement"), styles["head"]),
+        Paragraph(_("Title"), styles["head"]),
+        Paragraph(_("Term"), styles["head"]),
+        Paragraph(_("Score"), styles["head_right"]),
+        Paragraph(_("Rating"), styles["head"]),
+        Paragraph(_("Credits"), styles["head_right"]),
     ]
+    if internal:
+        head.append(Paragraph(_("Renewal recommendation (term to date)"), styles["head"]))
+    rows: list[list[Any]] = [head]
     for agreement in card.agreements:
         facts = agreement.facts
-        rows.append(
-            [
-                text(facts.ref, cell),
-                text(facts.title, cell),
-                text(f"{facts.start.isoformat()} – {facts.end.isoformat()}", cell),
-                Paragraph(number(agreement.score), right),
-                badge(layout.rating_word(agreement.rating), agreement.rating),
-                Paragraph(money(agreement.total_credits, facts.currency), right),
+        row = [
+            text(facts.ref, cell),
+            text(facts.title, cell),
+            text(f"{facts.start.isoformat()} – {facts.end.isoformat()}", cell),
+            Paragraph(number(agreement.score), right),
+            badge(layout.rating_word(agreement.rating), agreement.rating),
+            Paragraph(money(agreement.total_credits, facts.currency), right),
+        ]
+        if internal:
+            row.append(
                 badge(
                     layout.recommendation_word(agreement.recommendation),
                     layout.RECOMMENDATION_COLOUR[agreement.recommendation],
-                ),
-            ]
-        )
+                )
+            )
+        rows.append(row)
     widths = [45 * mm, 62 * mm, 40 * mm, 18 * mm, 24 * mm, 30 * mm]
+    if not internal:
+        widths[1] += WIDTH - sum(widths)  # the title takes the recommendation's room
+        return layout.data_table(rows, widths)
     return layout.data_table(rows, [*widths, WIDTH - sum(widths)])
 
 
@@ -404,7 +414,8 @@ def _impact(card: Scorecard, styles: dict) -> list[Any]:
                 text(impact.period, cell),
                 text(impact.sla, cell),
                 text(f"{impact.metric} · {impact.service}", cell),
-                Paragraph(number(impact.chain_value), right),
+                # 4 places, as on the web page: 99.8995 must not read as the 99.9 it misses
+                Paragraph(number(impact.chain_value, 4), right),
                 Paragraph(number(impact.target), right),
             ]
         )
