@@ -160,6 +160,9 @@ def _create_supplier_users(session: Session) -> None:
 def build_document(first: date, today: date, rng: random.Random) -> dict[str, Any]:
     """The demo portfolio in the SPEC section 5 format, figures in submission order."""
     agreements = demo_data.agreements(first)
+    # Figures are drawn around the targets as they stand today; the agreements then go in
+    # with their values before the demo's changes, which the seed makes afterwards.
+    measurements = _measurements(agreements, first, today, rng)
     demo_records.before_changes(agreements)
     return {
         "format": "underpin-portfolio/1",
@@ -168,7 +171,7 @@ def build_document(first: date, today: date, rng: random.Random) -> dict[str, An
         "services": copy.deepcopy(demo_data.SERVICES),
         "suppliers": copy.deepcopy(demo_data.SUPPLIERS),
         "agreements": agreements,
-        "measurements": _measurements(agreements, first, today, rng),
+        "measurements": measurements,
     }
 
 

@@ -327,17 +327,19 @@ def render_best(
     frame: Frame,
     title: str,
 ) -> bytes:
-    """The layout with the fewest pages and no page less than half full (or, failing that, the
-    fullest emptiest page); the first such story when several tie, so the stories go in order
-    of preference.
+    """The first story (they go in order of preference) in which no page is less than half
+    full; failing that, the one with the fewest pages, then the fullest emptiest page.
 
     ReportLab breaks pages one flowable at a time and never looks ahead; where a section could
-    sit in more than one place, trying each is how a page holding a scrap is avoided. Each
-    story is built afresh (a flowable is not reused across builds)."""
+    sit in more than one place, trying the next placement is how a page holding a scrap is
+    avoided. Each story is built afresh (a flowable is not reused across builds), and only as
+    many as needed: usually the first one will do."""
     best: tuple[int, float] | None = None
     content = b""
     for story in stories:
         pdf, fills = _build(story(), pagesize, frame, title, None)
+        if len(fills) == 1 or min(fills) >= HALF_FULL:
+            return pdf
         key = (len(fills), -min(*fills, HALF_FULL))
         if best is None or key < best:
             best, content = key, pdf
