@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, Numeric, Table, insert
+from sqlalchemy import MetaData, Numeric, Table, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
@@ -73,19 +73,25 @@ def listen_bulk_inserts(listener: BulkListener) -> None:
 def bulk_insert(
     session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...]
 ) -> list[int]:
-    """Insert ``rows`` (each with every column but ``id``) in a few multi-row statements; sets
-    each row's ``id`` and returns the ids in the order of the rows.
+    """Insert ``rows`` (each with every column but ``id``) as one executemany; sets each row's
+    ``id`` and returns the ids in the order of the rows.
 
-    The new ids come back with the columns of ``key``, a unique key of the table, and are
-    matched to the rows by it: SQLite's RETURNING promises no order, and asking SQLAlchemy to
-    sort by parameter order there would mean one statement per row.
+    The new ids are read back by ``key``, a unique key of the table (a plain executemany is
+    the drivers' fast path; INSERT … RETURNING many rows is not: SQLite promises no order for
+    it, and psycopg converts its thousands of parameters one statement at a time).
     """
     if not rows:
         return []
-    returned = session.execute(
-        insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows
+    session.execute(insert(table), rows)
+    columns = [table.c[name] for name in key]
+    # Each key column among the values inserted: a superset of the new rows, matched exactly
+    # below (the unique key identifies each).
+    found = session.execute(
+        select(table.c.id, *columns).where(
+            *(column.in_(sorted({row[column.key] for row in rows})) for column in columns)
+        )
     )
-    ids = {tuple(found): id_ for id_, *found in returned}
+    ids = {tuple(values): id_ for id_, *values in found}
     for row in rows:
         row["id"] = ids[tuple(row[name] for name in key)]
     for listener in _bulk_listeners:

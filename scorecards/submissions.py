@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from contracts.db import bulk_insert
@@ -338,14 +338,22 @@ def _store(
         .where(targets.c.id.in_(sorted({target_id for target_id, _ in keys})))
         .values(weight=targets.c.weight)
     )
-    latest = dict(
-        ((target_id, period), revision)
+    # The highest revision of each figure: targets IN (…) and months IN (…), which both
+    # databases answer from the (target, period) index, then only the wanted pairs kept
+    # (a row-value IN list of thousands of pairs is scanned, not looked up).
+    wanted = set(keys)
+    latest = {
+        (target_id, period): revision
         for target_id, period, revision in session.execute(
             select(Measurement.target_id, Measurement.period, func.max(Measurement.revision))
-            .where(tuple_(Measurement.target_id, Measurement.period).in_(keys))
+            .where(
+                Measurement.target_id.in_(sorted({target_id for target_id, _ in keys})),
+                Measurement.period.in_(sorted({period for _, period in keys})),
+            )
             .group_by(Measurement.target_id, Measurement.period)
         )
-    )
+        if (target_id, period) in wanted
+    }
     today = now.date()
     rows = [
         {
