@@ -324,22 +324,34 @@ def measure_api(app: InProcess, url: str, token: str, results: dict[str, Any]) -
 
 
 # ── Child processes: render and import ─────────────────────────────────────────────────────
+# A process forked from this one (which holds whole portfolios by then) carries this one's peak
+# in its rusage even after it execs, so the child's peak memory is read by a small launcher:
+# its own child, forked from a process of a few MB, has a true ru_maxrss.
+LAUNCHER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as peak:
+    peak.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def run_child(url: str, *args: str) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of ``flask --app wsgi ARGS``."""
-    began = time.perf_counter()
-    process = subprocess.Popen(
-        [FLASK, "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=bench_env(url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - began
-    if status:
-        raise RuntimeError(f"flask {' '.join(args)} failed: {process.stderr.read()[-2000:]!r}")
-    process.stderr.close()
-    return seconds, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        began = time.perf_counter()
+        process = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, peak.name, FLASK, "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=bench_env(url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        seconds = time.perf_counter() - began
+        if process.returncode:
+            raise RuntimeError(f"flask {' '.join(args)} failed: {process.stderr[-2000:]!r}")
+        return seconds, int(peak.read() or 0) / 1024
 
 
 def measure_render(url: str, suppliers: int, results: dict[str, Any]) -> None:
