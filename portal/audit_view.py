@@ -30,6 +30,7 @@ from portal.audit_keys import (
     references,
     show_timestamp,
 )
+from portal.forms import ROLE_LABELS
 from portal.governance_forms import (
     ACTION_SOURCE_LABELS,
     ACTION_STATUS_LABELS,
@@ -163,13 +164,6 @@ MEASUREMENT_STATUS_LABELS = {
     "submitted": _l("Submitted"),
     "accepted": _l("Accepted"),
     "rejected": _l("Rejected"),
-}
-ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "vendor_manager": _l("Vendor manager"),
-    "procurement": _l("Procurement"),
-    "auditor": _l("Auditor"),
-    "supplier": _l("Supplier"),
 }
 # Language names are written in their own language, as in the header's switch.
 LANGUAGE_NAMES = {"en": "English", "zh_Hans_CN": "简体中文"}

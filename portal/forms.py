@@ -38,15 +38,17 @@ class LanguageForm(FlaskForm):
     )
 
 
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "vendor_manager": _l("Vendor manager"),
+    "procurement": _l("Procurement"),
+    "auditor": _l("Auditor"),
+    "supplier": _l("Supplier"),
+}
+
+
 def role_choices() -> list[SelectChoice]:
-    labels = {
-        "admin": _l("Administrator"),
-        "vendor_manager": _l("Vendor manager"),
-        "procurement": _l("Procurement"),
-        "auditor": _l("Auditor"),
-        "supplier": _l("Supplier"),
-    }
-    return [SelectChoice(role, labels[role]) for role in ROLES]
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class UserForm(FlaskForm):
