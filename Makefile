@@ -36,7 +36,7 @@ serve: install
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -n auto -m "not browser"
 
 test-browser: install
 	$(BIN)/pytest -q -m browser tests/browser

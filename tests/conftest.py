@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, text
+from sqlalchemy import URL, create_engine, make_url, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
@@ -23,17 +23,40 @@ from portal.extensions import db
 from tests.factories import Factory
 
 
-def _fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _fresh_database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
+    """A database of this test process's own: a SQLite file in its temporary directory, or on
+    PostgreSQL a database per pytest-xdist worker (``<name>_gw0``…) beside TEST_DATABASE_URL's,
+    created here and dropped by ``database_url`` at the end of the run."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    if worker == "master":  # not under xdist: the named database itself, schema renewed
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{worker}")
+    _run_on(url, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+    _run_on(url, f'CREATE DATABASE "{own.database}"')
+    return own.render_as_string(hide_password=False)
+
+
+def _run_on(url: URL, statement: str) -> None:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(statement))
     engine.dispose()
-    return url
+
+
+def _drop_worker_database(url: str, worker: str) -> None:
+    if worker == "master" or url.startswith("sqlite"):
+        return
+    own = make_url(url)
+    base = own.set(database=own.database.removesuffix(f"_{worker}"))
+    _run_on(base, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
 
 
 def make_app(database_url: str, **overrides: object) -> Flask:
@@ -56,13 +79,14 @@ def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = _fresh_database_url(tmp_path_factory)
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    url = _fresh_database_url(tmp_path_factory, worker_id)
     app = make_app(url)
     with app.app_context():
         upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
         db.engine.dispose()
-    return url
+    yield url
+    _drop_worker_database(url, worker_id)
 
 
 @pytest.fixture(scope="session")
