@@ -332,8 +332,9 @@ def generate(database_url: str, scale: float, *, quiet: bool = False) -> dict[st
     flask(database_url, "db", "upgrade")
     portfolio = Portfolio(scale)
     os.environ.update(bench_env(database_url))
+    from contracts import accounts
     from contracts.db import utcnow  # noqa: F401  (imports after the environment is set)
-    from portal import accounts, create_app
+    from portal import create_app
     from portal.extensions import db
     from scorecards.portfolio import PortfolioError, import_portfolio
 

@@ -7,7 +7,6 @@ flushes, and never commits. A refusal is a ``DomainError`` naming the field it c
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -403,13 +402,6 @@ def _write_terms(agreement: Agreement, terms: AgreementTerms) -> None:
 # Term, reviews and completeness ---------------------------------------------------------------
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
-    last = monthrange(year, month_index + 1)[1]
-    return date(year, month_index + 1, min(day.day, last))
-
-
 def notice_deadline(agreement: Agreement) -> date:
     """The last day on which notice can be given to end the agreement at its end date."""
     return agreement.end - timedelta(days=agreement.notice_days)
@@ -429,14 +421,6 @@ def upcoming(
     return sorted(
         ((a, day) for a, day in dated if today <= day <= horizon), key=lambda r: (r[1], r[0].ref)
     )
-
-
-def next_review_due(agreement: Agreement) -> date | None:
-    """``review_months`` after the last review, or after the start when none was held."""
-    if not agreement.review_months:
-        return None
-    held = [review.held_on for review in agreement.reviews]
-    return add_months(max(held) if held else agreement.start, agreement.review_months)
 
 
 def allowed_statuses(agreement: Agreement) -> tuple[str, ...]:

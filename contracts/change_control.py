@@ -19,7 +19,6 @@ from contracts.errors import DomainError, check_all
 from contracts.models import Agreement, ChangeRecord
 from contracts.values import format_decimal
 
-CONTROLLED_STATUSES = ("active", "under_review")
 APPROVER_LENGTH = 200
 
 
@@ -51,7 +50,7 @@ class FieldChange:
 
 
 def is_controlled(agreement: Agreement) -> bool:
-    return agreement.status in CONTROLLED_STATUSES
+    return agreement.in_force  # an agreement in force changes only under change control
 
 
 def plain(value: object) -> str | None:

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
-from contracts.agreements import add_months
 from contracts.errors import DomainError
 from contracts.models import (
     ACTION_SOURCES,
@@ -30,7 +29,8 @@ from contracts.models import (
     Supplier,
     Target,
 )
-from contracts.values import InvalidValue, parse_period
+from contracts.periods import add_months, parse_period
+from contracts.values import InvalidValue
 
 TITLE_MAX = 300
 TEXT_MAX = 20_000
@@ -43,17 +43,7 @@ DISPUTE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "resolved": ("in_progress", "closed"),
     "closed": (),
 }
-DISPUTE_STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "resolved": _l("Resolved"),
-    "closed": _l("Closed"),
-}
 NEEDS_RESOLUTION = frozenset({"resolved", "closed"})
-OPEN_DISPUTE_STATUSES = ("open", "in_progress")
-OPEN_ACTION_STATUSES = ("open", "in_progress")
-# Agreements in force are reviewed; drafts are not yet, expired and terminated ones no more.
-REVIEWED_STATUSES = ("active", "under_review")
 
 
 # ── Reviews ──────────────────────────────────────────────────────────────────────────────────
@@ -91,6 +81,26 @@ def record_review(
     return review
 
 
+def review_due_on(start: date, review_months: int, last_held_on: date | None) -> date:
+    """When the next review falls due: ``review_months`` after the last review, or after the
+    start when none was held."""
+    return add_months(last_held_on or start, review_months)
+
+
+def next_review_due(agreement: Agreement) -> date | None:
+    """The agreement's next review date (``None`` without a review interval)."""
+    if not agreement.review_months:
+        return None
+    held = [review.held_on for review in agreement.reviews]
+    return review_due_on(agreement.start, agreement.review_months, max(held, default=None))
+
+
+def review_overdue(agreement: Agreement, today: date) -> bool:
+    """A review is overdue when its date has passed on an agreement in force."""
+    due = next_review_due(agreement)
+    return bool(due and agreement.in_force and due < today)
+
+
 @dataclass(frozen=True)
 class ReviewDue:
     agreement: Agreement
@@ -117,7 +127,7 @@ def reviews_due(
         .where(
             scope,
             Agreement.review_months.is_not(None),
-            Agreement.status.in_(REVIEWED_STATUSES),
+            Agreement.in_force,  # drafts are not reviewed yet, ended agreements no more
         )
         .group_by(Agreement.id)
     )
@@ -125,7 +135,7 @@ def reviews_due(
         statement = statement.where(Agreement.supplier.has(Supplier.code == supplier_code))
     rows = []
     for agreement, last_held_on in session.execute(statement):
-        due_on = add_months(last_held_on or agreement.start, agreement.review_months)
+        due_on = review_due_on(agreement.start, agreement.review_months, last_held_on)
         if due_on < today or not overdue_only:
             rows.append(ReviewDue(agreement, last_held_on, due_on, due_on < today))
     return sorted(rows, key=lambda row: (not row.overdue, row.due_on, row.agreement.ref))
@@ -192,8 +202,8 @@ def change_dispute_status(
         raise DomainError(
             _l(
                 "A dispute cannot go from “%(current)s” to “%(status)s”.",
-                current=DISPUTE_STATUS_LABELS[dispute.status],
-                status=DISPUTE_STATUS_LABELS[status],
+                current=dispute.status,
+                status=status,
             ),
             "status",
         )
@@ -233,7 +243,7 @@ def disputes_query(
     """
     statement = select(Dispute).join(Dispute.agreement).where(scope)
     if status == "unresolved":
-        statement = statement.where(Dispute.status.in_(OPEN_DISPUTE_STATUSES))
+        statement = statement.where(Dispute.is_open)
     elif status:
         statement = statement.where(Dispute.status == status)
     if supplier_code:
@@ -313,16 +323,12 @@ def _apply_action(action: ImprovementAction, entry: ActionInput) -> None:
 
 def is_overdue(action: ImprovementAction, today: date | None = None) -> bool:
     today = today or date.today()
-    return (
-        action.status in OPEN_ACTION_STATUSES
-        and action.due_on is not None
-        and action.due_on < today
-    )
+    return action.is_open and action.due_on is not None and action.due_on < today
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
     return and_(
-        ImprovementAction.status.in_(OPEN_ACTION_STATUSES),
+        ImprovementAction.is_open,
         ImprovementAction.due_on.is_not(None),
         ImprovementAction.due_on < today,
     )
@@ -334,7 +340,7 @@ def plan_order(today: date) -> tuple[Any, ...]:
     """
     attention = case(
         (overdue_condition(today), 0),
-        (ImprovementAction.status.in_(OPEN_ACTION_STATUSES), 1),
+        (ImprovementAction.is_open, 1),
         else_=2,
     )
     return attention, ImprovementAction.due_on.is_(None), ImprovementAction.due_on
@@ -360,7 +366,7 @@ def actions_query(
     if status == "overdue":
         statement = statement.where(overdue_condition(today or date.today()))
     elif status == "pending":
-        statement = statement.where(ImprovementAction.status.in_(OPEN_ACTION_STATUSES))
+        statement = statement.where(ImprovementAction.is_open)
     elif status:
         statement = statement.where(ImprovementAction.status == status)
     if owner_id is not None:

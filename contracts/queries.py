@@ -7,8 +7,9 @@ bound to (a supplier's staff), or ``None`` for staff of the provider, who see ev
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session, selectinload
 
-from contracts.models import Agreement, Supplier
+from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier
 
 
 def agreement_scope(supplier_id: int | None) -> ColumnElement[bool]:
@@ -23,3 +24,15 @@ def supplier_scope(supplier_id: int | None) -> ColumnElement[bool]:
     if supplier_id is None:
         return true()
     return Supplier.id == supplier_id
+
+
+def in_force_agreements(session: Session, scope: ColumnElement[bool]) -> list[Agreement]:
+    """The supplier agreements in force within ``scope``, by ref."""
+    return list(
+        session.scalars(
+            select(Agreement)
+            .where(scope, Agreement.in_force, Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
+            .options(selectinload(Agreement.supplier))
+            .order_by(Agreement.ref)
+        )
+    )

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
 from contracts.db import MONEY_DIGITS, PCT_DIGITS, VALUE_DIGITS
+from contracts.errors import Problem
 
 T = TypeVar("T")
 
 _DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_PERIOD = re.compile(r"[12]\d{3}-(0[1-9]|1[0-2])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -39,14 +38,6 @@ class InvalidValue(ValueError):
     def __init__(self, message: Any) -> None:
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One error in an imported file: where (``agreements[3].targets[1].metric``) and what."""
-
-    path: str
-    message: str
 
 
 class RangedMetric(Protocol):
@@ -127,21 +118,6 @@ def parse_boolean(raw: object) -> bool:
     if not isinstance(raw, bool):
         raise InvalidValue(_l("must be true or false"))
     return raw
-
-
-def parse_period(raw: object) -> str:
-    """A month written ``YYYY-MM``; ``2026-13``, ``2026-1`` and ``July`` are refused."""
-    if not isinstance(raw, str) or not _PERIOD.fullmatch(raw.strip()):
-        raise InvalidValue(_l('must be a month written YYYY-MM, such as "2026-07"'))
-    return raw.strip()
-
-
-def period_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a ``YYYY-MM`` month."""
-    year, month = int(period[:4]), int(period[5:])
-    next_year, next_month_index = divmod(year * 12 + month, 12)
-    first_of_next = date(next_year, next_month_index + 1, 1)
-    return date(year, month, 1), first_of_next - timedelta(days=1)
 
 
 def parse_date(raw: object) -> date:
@@ -263,7 +239,7 @@ class Entry:
     def problem(self, key: str | None, message: Any) -> None:
         if not self.is_object and key is not None:
             return  # what is not an object has that one problem; its keys would repeat it
-        self.problems.append(Problem(self.at(key), str(message)))
+        self.problems.append(Problem(str(message), self.at(key)))
 
     def given(self, key: str) -> bool:
         return self.raw.get(key) is not None

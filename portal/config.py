@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
+
+from scorecards.scoring import Thresholds
 
 
 class ConfigError(RuntimeError):
@@ -81,3 +84,13 @@ def _require_secret_key(app: Flask) -> None:
         "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
         "(or FLASK_SECRET_KEY) before starting Underpin outside development."
     )
+
+
+def thresholds() -> Thresholds:
+    """Rating thresholds; configurable as FLASK_RATING_GREEN / FLASK_RATING_AMBER."""
+    try:
+        green = Decimal(str(current_app.config["RATING_GREEN"]))
+        amber = Decimal(str(current_app.config["RATING_AMBER"]))
+    except InvalidOperation as error:
+        raise RuntimeError("RATING_GREEN and RATING_AMBER must be numbers") from error
+    return Thresholds(green, amber)

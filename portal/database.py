@@ -23,7 +23,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def import_models() -> None:
     """Import every model module, so the metadata (and Alembic) sees every table."""
     import contracts.models  # noqa: F401
-    import portal.models  # noqa: F401
+    import portal.audit.models  # noqa: F401
     import scorecards.models  # noqa: F401
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, false
 from contracts import queries
 from contracts.models import (
     Agreement,
+    ApiToken,
     Dispute,
     DisputeMessage,
     ImprovementAction,
@@ -22,8 +23,9 @@ from contracts.models import (
     Supplier,
     SupplierContact,
     Target,
+    User,
 )
-from portal.models import ApiToken, AuditEntry, User
+from portal.audit.models import AuditEntry
 from scorecards.models import Measurement
 from scorecards.scorecard import Scorecard
 

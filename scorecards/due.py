@@ -1,9 +1,9 @@
 """What a supplier must submit for a month: its due targets with what is known about each.
 
-A target is due in month M when its agreement's term overlaps M and the agreement is not a
-draft (SPEC section 3 "Due months", as ``scoring.due_months`` decides for scorecards): so an
-agreement that has since expired still owes the months of its term. Two queries, whatever the
-number of targets: the due targets, then every revision of this month and last month.
+Which targets are due is ``contracts.due``'s rule; which revision is current,
+``scorecards.measurements``'. Two queries, whatever the number of targets: the due targets,
+then every revision of this month and last month. The monthly form, the dashboard's tile and
+the notices all read ``DueFigure``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import due, periods
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Target
-from scorecards import periods
+from scorecards.measurements import stands
 from scorecards.models import Evidence, Measurement
-from scorecards.portfolio import due_date
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,40 @@ class DueFigure:
     last_month: Decimal | None  # last month's current value
     current: Decimal | None  # this month's current value (latest revision not rejected)
     latest: SubmittedFigure | None  # this month's latest revision
+    overdue: bool = False  # nothing has arrived and the due date has passed
 
     @property
     def key(self) -> str:
         return f"{self.agreement}/{self.metric}/{self.service}"
+
+    @property
+    def status(self) -> str:
+        """The latest revision's: submitted, accepted, rejected; or ``missing``."""
+        return self.latest.status if self.latest else "missing"
+
+    @property
+    def reject_reason(self) -> str:
+        return self.latest.reject_reason if self.latest else ""
+
+    @property
+    def late(self) -> bool:
+        """The latest revision arrived after the due date, or none arrived by then."""
+        return self.latest.late if self.latest else self.overdue
+
+    @property
+    def needs_action(self) -> bool:
+        """No current value (nothing sent, or every revision rejected): the supplier has to
+        send a figure. A rejected correction leaves the earlier value current."""
+        return self.current is None
+
+    @property
+    def correction_rejected(self) -> bool:
+        return self.status == "rejected" and self.current is not None
+
+    @property
+    def flagged(self) -> bool:
+        """Worth showing although nothing is owed: late, or a correction was rejected."""
+        return self.late or self.correction_rejected
 
 
 @dataclass(frozen=True)
@@ -66,21 +96,33 @@ class MonthDue:
 
     @property
     def missing(self) -> int:
-        return sum(1 for figure in self.figures if figure.current is None)
+        """Figures still without a current value: what the supplier has to send."""
+        return sum(1 for figure in self.figures if figure.needs_action)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for figure in self.figures if figure.late)
 
 
-def due_figures(session: Session, supplier_id: int, period: str, *, due_day: int = 10) -> MonthDue:
-    """Every target of the supplier's own agreements that is due in ``period``."""
-    first, last = periods.first_day(period), periods.last_day(period)
+def due_figures(
+    session: Session,
+    supplier_id: int,
+    period: str,
+    *,
+    due_day: int = 10,
+    today: date | None = None,
+) -> MonthDue:
+    """Every target of the supplier's own agreements that is due in ``period``; with ``today``,
+    a figure that has not arrived by its due date is ``late``."""
+    due_on = due.figure_due_on(period, due_day)
+    overdue = today is not None and today > due_on
     targets = (
         select(Target.id)
         .join(Target.agreement)
         .where(
             Agreement.supplier_id == supplier_id,
             Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS),
-            Agreement.status != "draft",
-            Agreement.start <= last,
-            Agreement.end >= first,
+            due.due_in(period),
         )
     )
     rows = session.execute(
@@ -103,7 +145,7 @@ def due_figures(session: Session, supplier_id: int, period: str, *, due_day: int
     for measurement, filename in revisions:  # ascending revisions: the last one wins
         key = (measurement.target_id, measurement.period)
         latest[key] = (measurement, filename)
-        if measurement.status != "rejected":
+        if stands(measurement.status):
             current[key] = measurement.value
     figures = [
         DueFigure(
@@ -120,10 +162,11 @@ def due_figures(session: Session, supplier_id: int, period: str, *, due_day: int
             last_month=current.get((target.id, previous)),
             current=current.get((target.id, period)),
             latest=_submitted(latest.get((target.id, period))),
+            overdue=overdue,
         )
         for target, agreement, metric, service in rows
     ]
-    return MonthDue(period, due_date(period, due_day), figures)
+    return MonthDue(period, due_on, figures)
 
 
 def _submitted(found: tuple[Measurement, str | None] | None) -> SubmittedFigure | None:

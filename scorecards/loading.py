@@ -17,32 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from contracts.models import Agreement, Dispute, Link, Metric, Service, Target
-from scorecards.models import Measurement
 from scorecards.scoring import AgreementFacts, ChainLink, CustomerTarget, TargetFacts
-
-
-def current_values(
-    session: Session, target_ids: Select[Any], first: str, last: str
-) -> dict[tuple[int, str], Decimal]:
-    """The current value (latest revision not rejected) of each (target, month) in the range,
-    for the targets selected by ``target_ids`` (a one-column SELECT).
-
-    The revisions are read in (target, month, revision) order, which is the order of the
-    unique index the scan walks; the last one read of each (target, month) is its current
-    value. Cheaper than a window function over the same rows, on SQLite and on PostgreSQL.
-    """
-    rows = session.execute(
-        select(Measurement.target_id, Measurement.period, Measurement.value)
-        .where(
-            Measurement.status != "rejected",
-            Measurement.period >= first,
-            Measurement.period <= last,
-            Measurement.target_id.in_(target_ids),
-        )
-        .order_by(Measurement.target_id, Measurement.period, Measurement.revision)
-    )
-    # Later revisions overwrite earlier ones: the highest that is not rejected stays.
-    return {(target_id, period): value for target_id, period, value in rows}
 
 
 def target_facts(target: Target) -> TargetFacts:
@@ -144,7 +119,7 @@ def agreements_by_supplier(
 def open_disputes(session: Session, agreement_ids: Select[Any]) -> dict[int, int]:
     rows = session.execute(
         select(Dispute.agreement_id, func.count())
-        .where(Dispute.agreement_id.in_(agreement_ids), Dispute.status.in_(("open", "in_progress")))
+        .where(Dispute.agreement_id.in_(agreement_ids), Dispute.is_open)
         .group_by(Dispute.agreement_id)
     )
     return {agreement_id: count for agreement_id, count in rows}

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.db import Base, utcnow, value_type
-from contracts.models import Target
+from contracts.models import Target, User
 from contracts.models._checks import one_of
 
 MEASUREMENT_STATUSES = ("submitted", "accepted", "rejected")
@@ -64,8 +64,8 @@ class Measurement(Base):
 
     target: Mapped[Target] = relationship()
     evidence: Mapped[Evidence | None] = relationship()
-    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
-    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     def __repr__(self) -> str:
         return f"<Measurement {self.target_id} {self.period} r{self.revision}>"

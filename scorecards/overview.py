@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import periods
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier, Target
-from scorecards import loading, periods
+from scorecards import loading, measurements
 from scorecards.scoring import (
     ZERO,
     AgreementFacts,
@@ -58,7 +59,7 @@ def portfolio_overview(
     target_ids = (
         select(Target.id).join(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
     )
-    values = loading.current_values(session, target_ids, first, last)
+    values = measurements.current_values(session, target_ids, first, last)
     trend_window = periods.span(max(first, periods.shift(last, 1 - trend_months)), last)
     return [
         _line(

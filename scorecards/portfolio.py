@@ -9,7 +9,6 @@ back after an error.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,9 @@ from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts import due, periods
 from contracts.db import utcnow
+from contracts.errors import DomainError, Problem
 from contracts.models import Agreement, Metric, Service, Target
 from contracts.portfolio import (
     FORMAT,
@@ -31,14 +32,11 @@ from contracts.portfolio import (
 from contracts.values import (
     Entry,
     InvalidValue,
-    Problem,
     check_in_range,
     format_decimal,
     format_timestamp,
     parse_decimal,
-    parse_period,
     parse_timestamp,
-    period_bounds,
 )
 from scorecards.models import MEASUREMENT_STATUSES, Measurement
 
@@ -50,12 +48,11 @@ MEASUREMENT_KEYS += ("reject_reason", "submitted_at")
 DOCUMENT_KEYS = ("format", *SECTIONS, "users")
 
 
-class PortfolioError(Exception):
+class PortfolioError(DomainError):
     """A refused portfolio file; ``problems`` lists every error found, each with its path."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the portfolio file")
-        self.problems = problems
+        super().__init__(problems=problems)
 
 
 def import_portfolio(session: Session, document: Any, *, due_day: int = 10) -> str:
@@ -64,7 +61,7 @@ def import_portfolio(session: Session, document: Any, *, due_day: int = 10) -> s
     ``due_day`` is the day of the following month by which a figure is due (config DUE_DAY).
     """
     if not isinstance(document, dict):
-        raise PortfolioError([Problem("", str(_l("the portfolio must be one JSON object")))])
+        raise PortfolioError([Problem(str(_l("the portfolio must be one JSON object")), "")])
     problems: list[Problem] = []
     top = Entry(document, "", problems, DOCUMENT_KEYS)
     if top.given("format") and top.raw["format"] != FORMAT:
@@ -104,7 +101,7 @@ def _read_measurements(
     for index, raw in enumerate(top.items("measurements")):
         entry = Entry(raw, f"measurements[{index}]", contracts.problems, MEASUREMENT_KEYS)
         key = contracts.find_target(entry)
-        period = entry.value("period", parse_period)
+        period = entry.value("period", periods.parse_period)
         value = entry.value("value", parse_decimal)
         submitted_at = entry.value("submitted_at", parse_timestamp, required=False, default=now)
         measurement = Measurement(
@@ -122,7 +119,7 @@ def _read_measurements(
             latest_revision[(key, period)] += 1
             measurement.revision = latest_revision[(key, period)]
             if submitted_at is not None:
-                measurement.late = submitted_at.date() > due_date(period, due_day)
+                measurement.late = submitted_at.date() > due.figure_due_on(period, due_day)
         measurements.append(measurement)
     return measurements
 
@@ -166,28 +163,20 @@ def _fits_target(
         except InvalidValue as error:
             entry.problem("value", error.message)
             fits = False
-    if period is not None and agreement.start is not None and agreement.end is not None:
-        first_day, last_day = period_bounds(period)
-        if agreement.start > last_day or agreement.end < first_day:
-            entry.problem(
-                "period",
-                _l(
-                    "%(period)s is outside the term of %(ref)s (%(start)s to %(end)s)",
-                    period=period,
-                    ref=key[0],
-                    start=agreement.start.isoformat(),
-                    end=agreement.end.isoformat(),
-                ),
-            )
-            fits = False
+    dated = period is not None and agreement.start is not None and agreement.end is not None
+    if dated and not due.term_covers(agreement.start, agreement.end, period):
+        entry.problem(
+            "period",
+            _l(
+                "%(period)s is outside the term of %(ref)s (%(start)s to %(end)s)",
+                period=period,
+                ref=key[0],
+                start=agreement.start.isoformat(),
+                end=agreement.end.isoformat(),
+            ),
+        )
+        fits = False
     return fits
-
-
-def due_date(period: str, due_day: int) -> date:
-    """The day a figure for ``period`` is due: ``due_day`` of the following month (or its end)."""
-    following = period_bounds(period)[1] + timedelta(days=1)
-    last_of_following = period_bounds(following.strftime("%Y-%m"))[1]
-    return following.replace(day=min(due_day, last_of_following.day))
 
 
 def export_portfolio(session: Session) -> dict[str, Any]:

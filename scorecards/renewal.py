@@ -18,7 +18,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contracts.governance import OPEN_ACTION_STATUSES, OPEN_DISPUTE_STATUSES, add_months
+from contracts import periods
 from contracts.models import (
     Agreement,
     ChangeRecord,
@@ -27,7 +27,8 @@ from contracts.models import (
     Review,
     Target,
 )
-from scorecards import loading, periods
+from contracts.periods import add_months
+from scorecards import loading, measurements
 from scorecards.scorecard import term_to_date
 from scorecards.scoring import (
     ZERO,
@@ -135,12 +136,12 @@ def build(
     thresholds: Thresholds = Thresholds(),
 ) -> RenewalFacts:
     agreement = load_agreement(session, agreement.id)
-    open_disputes = [d for d in agreement.disputes if d.status in OPEN_DISPUTE_STATUSES]
+    open_disputes = [d for d in agreement.disputes if d.is_open]
     facts = loading.agreement_facts(agreement, len(open_disputes))
     first, last = term_to_date(facts, today)
     to_date = (first, last) if first <= last else None
     values = (
-        loading.current_values(
+        measurements.current_values(
             session, select(Target.id).where(Target.agreement_id == agreement.id), first, last
         )
         if to_date
@@ -183,7 +184,7 @@ def build(
         disputes=list(agreement.disputes),
         reviews=sorted(agreement.reviews, key=lambda r: (r.held_on, r.id), reverse=True),
         changes=sorted(agreement.changes, key=lambda c: c.version, reverse=True),
-        open_actions=[a for a in agreement.actions if a.status in OPEN_ACTION_STATUSES],
+        open_actions=[a for a in agreement.actions if a.is_open],
     )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from contracts.errors import DomainError
 from contracts.models import Agreement, Metric, Supplier, Target
+from scorecards.measurements import current_revisions, standing, stands
 from scorecards.models import Measurement
 
 REASON_MAX = 2000
@@ -71,7 +72,7 @@ def _load(session: Session, measurement_ids: Sequence[int]) -> list[Measurement]
             "ids",
         )
     measurements = [found[measurement_id] for measurement_id in ids]
-    newer = standing_revisions(session, measurements)
+    newer = current_revisions(session, measurements)
     for measurement in measurements:
         newest = newer.get((measurement.target_id, measurement.period), 0)
         if newest > measurement.revision:
@@ -88,30 +89,9 @@ def _load(session: Session, measurement_ids: Sequence[int]) -> list[Measurement]
     return measurements
 
 
-def standing_revisions(
-    session: Session, measurements: Iterable[Measurement]
-) -> dict[tuple[int, str], int]:
-    """For each (target, period) of ``measurements``, its latest revision that is not rejected
-    (its current one), in one query."""
-    keys = {(measurement.target_id, measurement.period) for measurement in measurements}
-    if not keys:
-        return {}
-    return {
-        (target_id, period): revision
-        for target_id, period, revision in session.execute(
-            select(Measurement.target_id, Measurement.period, func.max(Measurement.revision))
-            .where(
-                tuple_(Measurement.target_id, Measurement.period).in_(keys),
-                Measurement.status != "rejected",
-            )
-            .group_by(Measurement.target_id, Measurement.period)
-        )
-    }
-
-
 def superseded_ids(session: Session, measurements: Sequence[Measurement]) -> set[int]:
     """The ids of the submitted revisions among ``measurements`` that are superseded."""
-    standing = standing_revisions(session, measurements)
+    standing = current_revisions(session, measurements)
     return {
         measurement.id
         for measurement in measurements
@@ -191,7 +171,7 @@ def _waiting() -> ColumnElement[bool]:
             later.target_id == Measurement.target_id,
             later.period == Measurement.period,
             later.revision > Measurement.revision,
-            later.status != "rejected",
+            standing(later),
         ),
     )
 
@@ -251,7 +231,7 @@ def shown_statuses(revisions: Sequence[Measurement]) -> dict[int, str]:
         shown[revision.id] = (
             "superseded" if replaced and revision.status == "submitted" else (revision.status)
         )
-        replaced = replaced or revision.status != "rejected"
+        replaced = replaced or stands(revision.status)
     return shown
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from contracts.alignment import meets
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Target
-from scorecards import loading
+from scorecards import loading, measurements
 from scorecards.scoring import CustomerTarget, chain_performance
 
 
@@ -28,7 +28,7 @@ def commitments_at_risk(session: Session, period: str) -> list[AtRisk]:
         select(Target.id).join(Agreement).where(Agreement.kind.in_(SUPPLIER_AGREEMENT_KINDS))
     )
     underpinned, siblings = loading.customer_targets(session, supplier_targets)
-    values = loading.current_values(session, siblings, period, period)
+    values = measurements.current_values(session, siblings, period, period)
     lower = {
         target_id: (ref, value, direction)
         for target_id, ref, value, direction in session.execute(

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from contracts import periods
 from contracts.models import Agreement, Supplier
-from scorecards import loading, periods
+from scorecards import loading, measurements
 from scorecards.scoring import (
     ZERO,
     AgreementFacts,
@@ -87,9 +88,13 @@ def build(
     ).get(supplier.id, [])
     earliest = min([first, *(periods.of(f.start) for f in facts)])
     latest = max([last, periods.shift(periods.of(today), -1)])
-    values = loading.current_values(session, loading.target_ids_of(supplier.id), earliest, latest)
+    values = measurements.current_values(
+        session, loading.target_ids_of(supplier.id), earliest, latest
+    )
     underpinned, siblings = loading.customer_targets(session, loading.target_ids_of(supplier.id))
-    chain_values = loading.merge(loading.current_values(session, siblings, first, last), values)
+    chain_values = loading.merge(
+        measurements.current_values(session, siblings, first, last), values
+    )
 
     cards = []
     for agreement in facts:

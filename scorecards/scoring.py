@@ -11,11 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
+from contracts import due
 from contracts.alignment import Component, compose, meets
-from scorecards import periods
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -25,19 +24,6 @@ ZERO = Decimal(0)
 class Thresholds:
     green: Decimal = Decimal(95)
     amber: Decimal = Decimal(80)
-
-
-@dataclass(frozen=True)
-class Revision:
-    revision: int
-    status: str  # submitted | accepted | rejected
-    value: Decimal
-
-
-def current_value(revisions: Iterable[Revision]) -> Decimal | None:
-    """The latest revision that is not rejected; ``None`` when there is none."""
-    live = [revision for revision in revisions if revision.status != "rejected"]
-    return max(live, key=lambda revision: revision.revision).value if live else None
 
 
 @dataclass(frozen=True)
@@ -69,20 +55,8 @@ class AgreementFacts:
 
 
 def due_months(agreement: AgreementFacts, first: str, last: str) -> tuple[str, ...]:
-    """Months of the window in which the agreement's term overlaps; never for a draft."""
-    return _due_months(agreement.status, agreement.start, agreement.end, first, last)
-
-
-@lru_cache(maxsize=8192)
-def _due_months(status: str, start: date, end: date, first: str, last: str) -> tuple[str, ...]:
-    # Cached: a scorecard asks the same question of every target and chain link of a term.
-    if status == "draft":
-        return ()
-    return tuple(
-        month
-        for month in periods.span(first, last)
-        if start <= periods.last_day(month) and end >= periods.first_day(month)
-    )
+    """The months of the window in which the agreement is due (``contracts.due``)."""
+    return due.due_months(agreement.status, agreement.start, agreement.end, first, last)
 
 
 class MonthResult(NamedTuple):

@@ -91,7 +91,7 @@ class SheetProblems(list[FigureProblem]):
     """Problems with the file's rows, in the order found."""
 
     def add(self, row: int | None, column: str, message: Any) -> None:
-        self.append(FigureProblem(Row(row) if row else "", column, str(message)))
+        self.append(FigureProblem(str(message), column, Row(row) if row else ""))
 
 
 class FileRefused(Exception):
@@ -99,7 +99,7 @@ class FileRefused(Exception):
 
     def __init__(self, message: Any, row: int | None = None, column: str = "") -> None:
         super().__init__(str(message))
-        self.problem = FigureProblem(Row(row) if row else "", column, str(message))
+        self.problem = FigureProblem(str(message), column, Row(row) if row else "")
 
 
 def row_number(problem: FigureProblem) -> int:

@@ -19,18 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from contracts import due, periods
 from contracts.db import bulk_insert
+from contracts.errors import DomainError, Problem
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Metric, Service, Target
-from contracts.values import (
-    InvalidValue,
-    check_in_range,
-    parse_decimal,
-    parse_period,
-    period_bounds,
-)
-from scorecards import periods
+from contracts.values import InvalidValue, check_in_range, parse_decimal
 from scorecards.models import Measurement
-from scorecards.portfolio import due_date
 
 MAX_COMMENT = 4000
 BATCH = 2000
@@ -52,20 +46,28 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class FigureProblem:
-    location: str
-    field: str
-    message: str
+class FigureProblem(Problem):
+    """A problem with one figure: ``location`` names the figure (a form row's target id, a
+    file's row, a JSON body's ``[2]``), ``field`` the field of it."""
+
+    location: str = ""
     not_found: bool = False  # the agreement is unknown or not the submitter's
+
+    @property
+    def key(self) -> str:
+        if not self.location:
+            return self.field or "_body"
+        return f"{self.location}.{self.field}" if self.field else self.location
 
     def __str__(self) -> str:
         return f"{self.location}, {self.field}: {self.message}"
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(DomainError):
+    """Figures refused, all or nothing: ``problems`` lists each one's problems."""
+
     def __init__(self, problems: list[FigureProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was stored")
-        self.problems = problems
+        super().__init__(problems=problems)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ class _Checker:
         self.problems: list[FigureProblem] = []
 
     def fail(self, figure: Figure, name: str, message: Any, not_found: bool = False) -> None:
-        self.problems.append(FigureProblem(figure.location, name, str(message), not_found))
+        self.problems.append(FigureProblem(str(message), name, figure.location, not_found))
 
     def check(self, figure: Figure) -> Checked | None:
         ref, metric, service = _text(figure.agreement), _text(figure.metric), _text(figure.service)
@@ -226,35 +228,33 @@ class _Checker:
                     ),
                 )
             return None
-        if slot.status == "draft":
+        if not due.owes_figures(slot.status):
             self.fail(figure, "agreement", _l("%(ref)s is a draft: no figures are due", ref=ref))
             return None
         return slot
 
     def _period(self, figure: Figure, slot: Slot | None) -> str | None:
         try:
-            period = parse_period(_text(figure.period))
+            period = periods.parse_period(_text(figure.period))
         except InvalidValue as error:
             self.fail(figure, "period", error.message)
             return None
         if period > self.this_month:
             self.fail(figure, "period", _l("%(period)s has not begun yet", period=period))
             return None
-        if slot is not None:
-            first_day, last_day = period_bounds(period)
-            if slot.start > last_day or slot.end < first_day:
-                self.fail(
-                    figure,
-                    "period",
-                    _l(
-                        "%(period)s is outside the term of %(ref)s (%(start)s to %(end)s)",
-                        period=period,
-                        ref=slot.agreement,
-                        start=slot.start.isoformat(),
-                        end=slot.end.isoformat(),
-                    ),
-                )
-                return None
+        if slot is not None and not due.term_covers(slot.start, slot.end, period):
+            self.fail(
+                figure,
+                "period",
+                _l(
+                    "%(period)s is outside the term of %(ref)s (%(start)s to %(end)s)",
+                    period=period,
+                    ref=slot.agreement,
+                    start=slot.start.isoformat(),
+                    end=slot.end.isoformat(),
+                ),
+            )
+            return None
         return period
 
     def _value(self, figure: Figure, slot: Slot | None) -> Decimal | None:
@@ -309,7 +309,7 @@ def submit(
     if checker.problems:
         raise SubmissionRefused(checker.problems)
     if count == 0:
-        raise SubmissionRefused([FigureProblem("", "figures", str(_l("there are no figures")))])
+        raise SubmissionRefused([FigureProblem(str(_l("there are no figures")), "figures")])
     return Submitted(count, late, ids)
 
 
@@ -364,7 +364,7 @@ def _store(
             "comment": row.comment,
             "status": "submitted",
             "reject_reason": "",
-            "late": today > due_date(row.period, due_day),
+            "late": today > due.figure_due_on(row.period, due_day),
             "submitted_at": now,
             "submitted_by_id": user_id,
             "reviewed_at": None,

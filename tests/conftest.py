@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,7 +17,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import URL, create_engine, make_url, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from portal import create_app
+from portal import MIGRATIONS, create_app
 from portal.extensions import db
 from tests.factories import Factory
 
@@ -75,7 +74,7 @@ def make_app(database_url: str, **overrides: object) -> Flask:
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     # scrypt is slow on purpose; tests hash hundreds of passwords.
-    monkeypatch.setattr("portal.accounts.PASSWORD_METHOD", "pbkdf2:sha256:1")
+    monkeypatch.setattr("contracts.accounts.PASSWORD_METHOD", "pbkdf2:sha256:1")
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +82,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
     url = _fresh_database_url(tmp_path_factory, worker_id)
     app = make_app(url)
     with app.app_context():
-        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        upgrade(directory=str(MIGRATIONS))
         db.engine.dispose()
     yield url
     _drop_worker_database(url, worker_id)

@@ -8,9 +8,8 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
-from contracts.models import Agreement, Customer, Link, Metric, Service, Supplier, Target
-from portal import accounts
-from portal.models import User
+from contracts import accounts
+from contracts.models import Agreement, Customer, Link, Metric, Service, Supplier, Target, User
 from scorecards.models import Measurement
 
 _serial = count(1)

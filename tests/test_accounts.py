@@ -7,8 +7,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from portal import accounts
-from portal.models import ApiToken, User
+from contracts import accounts
+from contracts.errors import DomainError
+from contracts.models import ApiToken, User
 from tests.conftest import login
 
 
@@ -65,7 +66,7 @@ def test_a_supplier_user_must_name_its_supplier(session, make):
             accounts.create_user(
                 session, "x@example.com", role, "long password", supplier_code=code
             )
-        except accounts.AccountError as error:
+        except DomainError as error:
             assert (error.field, str(error.message)) == ("supplier", message)
         else:
             raise AssertionError("accepted")
@@ -80,7 +81,7 @@ def test_short_password_and_duplicate_email_are_refused(session, make):
     ]:
         try:
             accounts.create_user(session, email, "auditor", password)
-        except accounts.AccountError as error:
+        except DomainError as error:
             assert error.field == field
         else:
             raise AssertionError(f"accepted {email}")
@@ -238,10 +239,10 @@ def test_login_attempts_are_throttled(database_url):
 
 
 # ── The portal always keeps an active administrator ─────────────────────────────────────────
-def _refused(call, *args, **kwargs) -> accounts.AccountError:
+def _refused(call, *args, **kwargs) -> DomainError:
     try:
         call(*args, **kwargs)
-    except accounts.AccountError as error:
+    except DomainError as error:
         return error
     raise AssertionError("accepted")
 

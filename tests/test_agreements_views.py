@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts.models import Agreement, ChangeRecord, Link
-from portal.models import AuditEntry
+from portal.audit.models import AuditEntry
 from tests.conftest import login
 
 ROLES = ("admin", "vendor_manager", "procurement", "auditor", "supplier")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from portal import accounts
+from contracts import accounts
 from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES
 

@@ -9,10 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal import accounts
-from scorecards import periods
+from contracts import accounts, periods
+from contracts.due import figure_due_on
 from scorecards.models import Evidence, Measurement
-from scorecards.portfolio import due_date
 from tests.test_review import build_world
 
 LAST = periods.shift(periods.of(date.today()), -1)
@@ -68,7 +67,7 @@ def test_one_object_is_stored_as_a_submitted_revision(client, session, tokens):
     response = post(client, figure(value="99.95", comment="双路由"), tokens["hw"])
     assert response.status_code == 201
     body = response.json
-    assert (body["count"], body["late"]) == (1, int(date.today() > due_date(LAST, 10)))
+    assert (body["count"], body["late"]) == (1, int(date.today() > figure_due_on(LAST, 10)))
     item = body["items"][0]
     assert {key: item[key] for key in ("agreement", "metric", "service", "period")} == {
         "agreement": "UC-HW",

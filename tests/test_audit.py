@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from contracts.models import Customer, Metric
 from portal import audit
+from portal.audit.models import AuditEntry, AuditHead
 from portal.extensions import db
-from portal.models import AuditEntry, AuditHead
 from tests.conftest import login
 
 

@@ -322,8 +322,10 @@ def test_the_page_title_names_the_portal_once(client, make):
 
 
 def test_every_audited_table_and_column_has_a_label_and_a_key():
-    from portal.audit_keys import KEY_FORMATS, METADATA
-    from portal.audit_view import ENTITY_LABELS, FIELD_LABELS, TABLE_FIELD_LABELS
+    from portal.audit.keys import KEY_FORMATS, METADATA
+    from portal.labels import AUDIT_ENTITY as ENTITY_LABELS
+    from portal.labels import AUDIT_FIELD as FIELD_LABELS
+    from portal.labels import AUDIT_TABLE_FIELD as TABLE_FIELD_LABELS
 
     not_entities = {"audit_log", "audit_head", "agreement_services"}  # the last: a list of codes
     for table in METADATA.sorted_tables:

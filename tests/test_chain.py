@@ -10,9 +10,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import event
 
+from contracts import accounts
 from contracts.chain import build_trees, load_chain, what_if
 from contracts.models import Link
-from portal import accounts
 from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES
 

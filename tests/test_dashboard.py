@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from contracts.models import Agreement, Dispute, Supplier
-from portal import dashboard
+from portal.dashboard import panels as dashboard
 from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES
 from tests.conftest import login

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts import accounts
 from contracts.alignment import LinkInfo, TargetInfo, align
 from contracts.models import (
+    ROLES,
     Agreement,
     ChangeRecord,
     Customer,
@@ -24,8 +26,7 @@ from contracts.models import (
     Supplier,
     Target,
 )
-from portal import accounts, audit, demo
-from portal.models import ROLES
+from portal import audit, demo
 from scorecards.models import Measurement
 
 TODAY = date(2026, 11, 25)

@@ -229,7 +229,7 @@ def test_anonymous_users_log_in_first_and_unknown_files_are_not_found(client, wo
 def month_form(make, monkeypatch):
     from datetime import date
 
-    monkeypatch.setattr("portal.submissions.utcnow", lambda: NOW)
+    monkeypatch.setattr("portal.measurements.supplied.utcnow", lambda: NOW)
     hw = make.supplier("HW")
     uc = make.agreement(supplier=hw, ref="UC-HW", start=date(2026, 1, 1))
     return {"target": make.target(uc, make.metric("AVAIL")), "user": make.user("supplier", hw)}

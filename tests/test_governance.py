@@ -11,7 +11,7 @@ from itertools import product
 import pytest
 from sqlalchemy import func, select
 
-from contracts import agreements, governance
+from contracts import governance
 from contracts.errors import DomainError
 from contracts.models import DISPUTE_STATUSES, Dispute, DisputeMessage, ImprovementAction, Review
 from contracts.queries import agreement_scope
@@ -41,7 +41,7 @@ def test_the_next_review_falls_due_review_months_after_the_last(
 ):
     agreement = make.agreement(review_months=months, start=date(2026, 1, 1), end=date(2029, 12, 31))
     governance.record_review(session, agreement, held_on, "satisfactory", actor=None, today=LATER)
-    assert agreements.next_review_due(agreement) == due
+    assert governance.next_review_due(agreement) == due
 
 
 def test_the_latest_review_counts_even_when_recorded_later(make, session):
@@ -51,19 +51,19 @@ def test_the_latest_review_counts_even_when_recorded_later(make, session):
                              today=TODAY)  # fmt: skip
     governance.record_review(session, agreement, date(2026, 3, 1), "unsatisfactory",
                              actor=manager, today=TODAY)  # fmt: skip
-    assert agreements.next_review_due(agreement) == date(2026, 12, 1)
+    assert governance.next_review_due(agreement) == date(2026, 12, 1)
 
 
 def test_a_never_reviewed_agreement_is_due_review_months_after_its_start(make):
     agreement = make.agreement(review_months=1, start=date(2026, 1, 31))
-    assert agreements.next_review_due(agreement) == date(2026, 2, 28)
+    assert governance.next_review_due(agreement) == date(2026, 2, 28)
 
 
 def test_without_a_review_interval_no_review_falls_due(make, session):
     agreement = make.agreement(review_months=None)
     governance.record_review(session, agreement, date(2026, 3, 1), "satisfactory", actor=None,
                              today=TODAY)  # fmt: skip
-    assert agreements.next_review_due(agreement) is None
+    assert governance.next_review_due(agreement) is None
 
 
 def test_a_review_records_who_held_it(make, session):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from portal.i18n_extract import api_texts, extract_api_texts
+from portal.i18n.extract import api_texts, extract_api_texts
 
 SOURCE = '''
 from flask_babel import lazy_gettext as _l

@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import event
 
-from scorecards import notices, periods
+from contracts import periods
+from scorecards import notices
 from scorecards.due import due_figures
 from tests.conftest import login
 from tests.test_review import build_world
@@ -42,7 +43,7 @@ def test_a_suppliers_figures_due_with_their_state(session, make, world):
         ("P1", "CRM", "rejected", False),
     ]
     assert june.figures[2].reject_reason == "P1 count includes P2 tickets"
-    assert (june.outstanding, june.late) == (1, 1)
+    assert (june.missing, june.late) == (1, 1)
     # July is not over: missing, but not late until 10 August.
     assert [(f.status, f.late) for f in july.figures] == [("missing", False)] * 3
 
@@ -62,9 +63,9 @@ def test_a_rejected_correction_leaves_nothing_to_send(session, make, world):
     session.flush()
     june = notices.figures_due(session, world["hw"].id, today=TODAY)[0]
     p1 = june.figures[2]
-    assert (p1.metric, p1.status, p1.in_force) == ("P1", "rejected", D("3.2"))
+    assert (p1.metric, p1.status, p1.current) == ("P1", "rejected", D("3.2"))
     assert p1.correction_rejected and not p1.needs_action
-    assert june.outstanding == 0
+    assert june.missing == 0
     # The monthly form's list says the same: every target has a figure.
     assert due_figures(session, world["hw"].id, "2026-06").missing == 0
 
@@ -89,7 +90,7 @@ def test_a_missing_figure_is_late_after_the_due_day(session, world):
     day_after = notices.figures_due(session, world["hw"].id, today=date(2026, 7, 11))[0]
     assert {f.late for f in on_the_day.figures} == {False}
     assert {f.late for f in day_after.figures} == {True}
-    assert day_after.outstanding == 3
+    assert day_after.missing == 3
     later = notices.figures_due(session, world["hw"].id, today=date(2026, 7, 20), due_day=25)
     assert {f.late for f in later[0].figures} == {False}
 

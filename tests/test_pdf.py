@@ -18,7 +18,7 @@ from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES
 from tests.conftest import login, make_app
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "portal" / "migrations"
 SZDC_NAME = "深圳数据中心有限公司"
 
 
@@ -187,7 +187,7 @@ def test_render_scorecards_writes_one_pdf_per_supplier(tmp_path):
 def test_one_failing_supplier_does_not_stop_render_scorecards(
     runner, example, tmp_path, monkeypatch
 ):
-    from portal import pdf_views
+    from portal.scorecards import pdfs as pdf_views
 
     real = pdf_views.scorecard_pdf
 
@@ -211,7 +211,7 @@ def test_one_failing_supplier_does_not_stop_render_scorecards(
 
 
 def test_a_worker_reports_a_failure_instead_of_raising_it(app, session, monkeypatch, tmp_path):
-    from portal import render_cli
+    from portal.cli import render as render_cli
 
     monkeypatch.setattr(render_cli, "_worker_app", app)
     job = ("NOPE", "2026-01", "2026-06", "en", tmp_path)

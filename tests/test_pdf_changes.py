@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from contracts.models import ChangeRecord
-from portal.pdf_views import change_labels, renewal_pack_pdf
+from portal.agreements.renewal import change_labels, renewal_pack_pdf
 from scorecards.pdf.changes import ChangeLabels, currencies_by_record, describe
 
 LABELS = ChangeLabels(

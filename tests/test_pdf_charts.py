@@ -12,7 +12,7 @@ import pytest
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Group, PolyLine, Shape, String, UserNode
 
-from portal.pdf_views import FONT_PATH
+from portal.fonts import FONT_PATH
 from scorecards.pdf import layout
 from scorecards.pdf.charts import trend_chart
 from scorecards.portfolio import import_portfolio

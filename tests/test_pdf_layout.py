@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from contracts.models import Supplier
 from portal import demo
-from portal.pdf_views import FONT_PATH, scorecard_pdf
+from portal.fonts import FONT_PATH
+from portal.scorecards.pdfs import scorecard_pdf
 from scorecards.pdf import layout
 from scorecards.pdf.scorecard_pdf import render_scorecard
 from scorecards.scorecard import AgreementCard, Scorecard

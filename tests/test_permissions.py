@@ -77,7 +77,7 @@ def test_every_route_for_every_role(client, people, role, method, path, allowed,
 
 @pytest.mark.parametrize(("path", "allowed", "refused"), API_ROUTES)
 def test_every_api_route_for_every_role(client, session, people, path, allowed, refused):
-    from portal import accounts
+    from contracts import accounts
 
     assert client.get(path).status_code == 401
     for role in ROLES:

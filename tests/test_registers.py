@@ -12,7 +12,7 @@ from contracts import registers_queries as queries
 from contracts.errors import DomainError
 from contracts.models import Supplier, SupplierContact
 from contracts.registers import ContactFields, MetricFields, SupplierFields
-from portal.models import AuditEntry
+from portal.audit.models import AuditEntry
 
 EVERYTHING = true()  # the agreement scope of the provider's staff
 AVAILABILITY = MetricFields("Availability", "%", "higher", "product")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts.models import Customer, Metric, Service, Supplier, SupplierContact
-from portal.models import AuditEntry
+from portal.audit.models import AuditEntry
 from tests.conftest import login
 
 

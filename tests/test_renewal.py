@@ -9,8 +9,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event
 
+from contracts import periods
 from contracts.models import ChangeRecord, Dispute, ImprovementAction, Review
-from scorecards import periods, renewal
+from scorecards import renewal
 from scorecards.scoring import Thresholds
 
 TODAY = date(2026, 1, 20)  # term to date: 2024-03 .. 2025-12 (22 months)

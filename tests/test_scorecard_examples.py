@@ -126,7 +126,7 @@ def test_the_cli_refuses_bad_arguments(runner, example, args, message):
 
 
 def bearer(session, make, role, supplier_code=None):
-    from portal import accounts
+    from contracts import accounts
 
     supplier = (
         session.scalar(select(Supplier).where(Supplier.code == supplier_code))

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
+from scorecards.measurements import stands
 from scorecards.scoring import (
     AgreementFacts,
     ChainLink,
     CustomerTarget,
     MonthResult,
-    Revision,
     TargetFacts,
     TargetResult,
     Thresholds,
     credits_by_month,
-    current_value,
     customer_impact,
     due_months,
     monthly_scores,
@@ -52,15 +51,12 @@ def agreement(
     )
 
 
-def test_current_value_is_the_latest_revision_not_rejected():
-    assert current_value(
-        [Revision(1, "accepted", D("9.5")), Revision(2, "rejected", D("3.75"))]
-    ) == D("9.5")
-    assert current_value(
-        [Revision(1, "accepted", D("79.5")), Revision(2, "submitted", D("80.5"))]
-    ) == D("80.5")
-    assert current_value([Revision(1, "rejected", D("1"))]) is None
-    assert current_value([]) is None
+def test_only_a_revision_that_is_not_rejected_can_be_current():
+    assert [stands(status) for status in ("submitted", "accepted", "rejected")] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_due_months_follow_the_term_and_never_a_draft():

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.models import AuditEntry
+from portal.audit.models import AuditEntry
 from scorecards.models import Measurement
 from scorecards.submissions import Figure, SubmissionRefused, submit
 
@@ -226,8 +226,8 @@ def test_two_submissions_of_the_same_figure_at_once_get_successive_revisions(app
     from sqlalchemy.orm import Session
 
     from contracts.models import Agreement, Metric, Service, Supplier, Target
+    from portal.audit.models import AuditEntry, AuditHead
     from portal.extensions import db
-    from portal.models import AuditEntry, AuditHead
 
     with app.app_context():
         engine = db.engine

@@ -22,8 +22,8 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def august(monkeypatch):
-    monkeypatch.setattr("portal.submissions.utcnow", lambda: AUGUST)
-    monkeypatch.setattr("portal.measurements_cli.utcnow", lambda: AUGUST)
+    monkeypatch.setattr("portal.measurements.supplied.utcnow", lambda: AUGUST)
+    monkeypatch.setattr("portal.cli.measurements.utcnow", lambda: AUGUST)
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_the_form_saves_filled_rows_as_new_revisions(client, session, world):
 
 
 def test_late_figures_are_flagged_and_the_message_says_so(client, session, world, monkeypatch):
-    monkeypatch.setattr("portal.submissions.utcnow", lambda: LATE)
+    monkeypatch.setattr("portal.measurements.supplied.utcnow", lambda: LATE)
     login(client, world["supplier"].email)
     response = post_form(client, {f"value-{world['avail'].id}": "99.95"})
     assert response.status_code == 302

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from contracts.db import MONEY_DIGITS, PCT_DIGITS
+from contracts.periods import bounds as period_bounds
+from contracts.periods import parse_period
 from contracts.values import (
     InvalidValue,
     check_in_range,
@@ -17,9 +19,7 @@ from contracts.values import (
     parse_integer,
     parse_money,
     parse_percentage,
-    parse_period,
     parse_timestamp,
-    period_bounds,
     sane_range,
 )
 

@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from portal import accounts, demo
+from contracts import accounts
+from portal import demo
 from tests.conftest import login
 
 SUPPLIER = "wang.wei@huawei.example.cn"

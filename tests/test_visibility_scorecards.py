@@ -17,8 +17,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from contracts import accounts
 from contracts.models import Supplier
-from portal import accounts
 from portal.permissions import can, visible_scorecard
 from scorecards import scorecard
 from scorecards.portfolio import import_portfolio

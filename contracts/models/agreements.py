@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    ColumnElement,
     ForeignKey,
     String,
     Table,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.db import Base, money_type, pct_type, value_type, weight_type
@@ -21,10 +23,13 @@ from contracts.models.suppliers import Supplier
 
 if TYPE_CHECKING:
     from contracts.models.governance import ChangeRecord, Dispute, ImprovementAction, Review
+    from contracts.models.users import User
 
 AGREEMENT_KINDS = ("sla", "underpinning", "ola", "subcontract")
 SUPPLIER_AGREEMENT_KINDS = ("underpinning", "ola", "subcontract")
 AGREEMENT_STATUSES = ("draft", "active", "under_review", "expired", "terminated")
+# In force: signed and not ended. Reviewed, under change control, on the dashboard's deadlines.
+IN_FORCE_STATUSES = ("active", "under_review")
 
 # What ISO/IEC 20000-1 (8.2.3.4 / 8.3.4) expects a supplier contract to state, in page order.
 CONTRACT_CONTENTS = (
@@ -113,7 +118,7 @@ class Agreement(Base):
     subcontracts: Mapped[list[Agreement]] = relationship(
         back_populates="parent", order_by="Agreement.ref"
     )
-    owner = relationship("User", foreign_keys=[owner_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     services: Mapped[list[Service]] = relationship(
         secondary=agreement_services, order_by=Service.code
     )
@@ -136,6 +141,15 @@ class Agreement(Base):
     @property
     def party(self) -> Customer | Supplier | None:
         return self.customer if self.kind == "sla" else self.supplier
+
+    @hybrid_property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE_STATUSES
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(IN_FORCE_STATUSES)
 
     @property
     def is_supplier_agreement(self) -> bool:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, ForeignKey, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.db import Base, utcnow
 from contracts.models._checks import one_of
 from contracts.models.agreements import Agreement, Target
 
+if TYPE_CHECKING:
+    from contracts.models.users import User
+
 REVIEW_OUTCOMES = ("satisfactory", "improvement_needed", "unsatisfactory")
 DISPUTE_STATUSES = ("open", "in_progress", "resolved", "closed")
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 ACTION_SOURCES = ("manual", "scorecard", "review", "dispute", "audit")
+# Open: a dispute or an action still being worked on.
+OPEN_STATUSES = ("open", "in_progress")
 
 
 class ChangeRecord(Base):
@@ -37,7 +43,7 @@ class ChangeRecord(Base):
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     agreement: Mapped[Agreement] = relationship(back_populates="changes")
-    author = relationship("User", foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     def __repr__(self) -> str:
         return f"<ChangeRecord {self.agreement_id} v{self.version}>"
@@ -57,7 +63,7 @@ class Review(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     agreement: Mapped[Agreement] = relationship(back_populates="reviews")
-    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
 
     def __repr__(self) -> str:
         return f"<Review {self.agreement_id} {self.held_on}>"
@@ -80,10 +86,19 @@ class Dispute(Base):
     closed_on: Mapped[date | None]
 
     agreement: Mapped[Agreement] = relationship(back_populates="disputes")
-    raised_by = relationship("User", foreign_keys=[raised_by_id])
+    raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])
     messages: Mapped[list[DisputeMessage]] = relationship(
         back_populates="dispute", cascade="all, delete-orphan", order_by="DisputeMessage.id"
     )
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(OPEN_STATUSES)
 
     def __repr__(self) -> str:
         return f"<Dispute {self.id}>"
@@ -103,7 +118,7 @@ class DisputeMessage(Base):
     body: Mapped[str]
 
     dispute: Mapped[Dispute] = relationship(back_populates="messages")
-    author = relationship("User", foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 class ImprovementAction(Base):
@@ -133,7 +148,16 @@ class ImprovementAction(Base):
 
     agreement: Mapped[Agreement | None] = relationship(back_populates="actions")
     target: Mapped[Target | None] = relationship()
-    owner = relationship("User", foreign_keys=[owner_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(OPEN_STATUSES)
 
     def __repr__(self) -> str:
         return f"<ImprovementAction {self.id}>"

@@ -10,6 +10,7 @@ from contracts.models._checks import one_of
 
 if TYPE_CHECKING:
     from contracts.models.agreements import Agreement
+    from contracts.models.users import User
 
 SUPPLIER_KINDS = ("external", "internal")
 SUPPLIER_CATEGORIES = ("strategic", "tactical", "operational", "commodity")
@@ -32,7 +33,7 @@ class Supplier(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True), index=True)
     notes: Mapped[str] = mapped_column(default="")
 
-    owner = relationship("User", foreign_keys=[owner_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     contacts: Mapped[list[SupplierContact]] = relationship(
         back_populates="supplier",
         cascade="all, delete-orphan",

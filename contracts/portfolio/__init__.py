@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from contracts.errors import Problem
 from contracts.portfolio import agreements, reference
 from contracts.portfolio.catalogue import FORMAT, SECTIONS, ContractsImport, TargetKey
 from contracts.portfolio.export import export_contracts
-from contracts.values import Entry, Problem
+from contracts.values import Entry
 
 __all__ = [
     "FORMAT",

@@ -198,7 +198,7 @@ def check_parents(portfolio: ContractsImport) -> None:
             )
         else:
             continue
-        portfolio.problems.append(Problem(f"{plan.path}.parent", str(message)))
+        portfolio.problems.append(Problem(str(message), f"{plan.path}.parent"))
 
 
 def _read_services(portfolio: ContractsImport, entry: Entry) -> list[str]:
@@ -209,11 +209,11 @@ def _read_services(portfolio: ContractsImport, entry: Entry) -> list[str]:
     for index, code in enumerate(entry.items("services")):
         path = entry.at(f"services[{index}]")
         if not isinstance(code, str):
-            portfolio.problems.append(Problem(path, str(_l("must be a service code"))))
+            portfolio.problems.append(Problem(str(_l("must be a service code")), path))
         elif code not in portfolio.services:
-            portfolio.problems.append(Problem(path, str(_l("unknown service %(code)s", code=code))))
+            portfolio.problems.append(Problem(str(_l("unknown service %(code)s", code=code)), path))
         elif code in codes:
-            portfolio.problems.append(Problem(path, str(_l("%(code)s is listed twice", code=code))))
+            portfolio.problems.append(Problem(str(_l("%(code)s is listed twice", code=code)), path))
         else:
             codes.append(code)
     return codes

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from contracts.errors import Problem
 from contracts.models import (
     Agreement,
     Customer,
@@ -26,7 +27,7 @@ from contracts.models import (
     Supplier,
     Target,
 )
-from contracts.values import Entry, Problem
+from contracts.values import Entry
 
 FORMAT = "underpin-portfolio/1"
 SECTIONS = ("metrics", "customers", "services", "suppliers", "agreements", "measurements")

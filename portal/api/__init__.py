@@ -89,6 +89,3 @@ def init_app(app: Flask) -> None:
         csrf.exempt(resource.blp)  # bearer tokens, not cookies: nothing to forge
         api.register_blueprint(resource.blp)
     app.before_request(_require_token)
-    from portal import api_docs
-
-    app.register_blueprint(api_docs.bp)  # /api: this API described for people

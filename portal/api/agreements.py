@@ -232,12 +232,12 @@ def get_agreement(ref: str) -> dict[str, Any]:
         "open_disputes": [
             {"id": d.id, "title": d.title, "status": d.status, "raised_on": d.raised_on}
             for d in agreement.disputes
-            if d.status in ("open", "in_progress") and can(current_user, "view_disputes", d)
+            if d.is_open and can(current_user, "view_disputes", d)
         ],
         "open_actions": [
             {"id": a.id, "title": a.title, "status": a.status, "due_on": a.due_on}
             for a in agreement.actions
-            if a.status in ("open", "in_progress") and can(current_user, "view_contracts", a)
+            if a.is_open and can(current_user, "view_contracts", a)
         ],
     }
 

@@ -22,13 +22,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload, undefer
 from werkzeug.wrappers import Response
 
+from contracts import periods
 from contracts.db import utcnow
 from contracts.errors import DomainError
 from contracts.models import Agreement, Metric, Service, Target
+from portal.api.errors import refuse
 from portal.api.parsing import ApiBlueprint as Blueprint
 from portal.extensions import db
+from portal.pages import send_private_file
 from portal.permissions import agreement_scope, can, supplier_binding
-from portal.submissions import send_private_file
 from scorecards import review
 from scorecards.evidence import served_type
 from scorecards.models import MEASUREMENT_STATUSES, Evidence, Measurement
@@ -41,7 +43,6 @@ blp = Blueprint(
     description="Monthly figures: submit (suppliers), list, accept or reject (vendor managers)",
 )
 
-PERIOD = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 TEXT_FIELDS = ("agreement", "metric", "service", "period", "comment")
 FIELDS = frozenset((*TEXT_FIELDS, "value"))
 
@@ -122,9 +123,7 @@ REQUIRED = {"required": _l("is required")}
 class MeasurementQuerySchema(Schema):
     agreement = fields.String(metadata={"description": "Agreement ref"})
     period = fields.String(
-        validate=validate.Regexp(
-            PERIOD, error=_l('must be a month written YYYY-MM, such as "2026-07"')
-        ),
+        validate=validate.Regexp(f"^{periods.PATTERN}$", error=periods.MONTH_MESSAGE),
         metadata={"description": "Month, YYYY-MM"},
     )
     status = fields.String(
@@ -342,26 +341,20 @@ def _key(location: str, name: str) -> str:
 
 
 def _refused(error: SubmissionRefused) -> None:
-    details: dict[str, list[str]] = {}
-    for problem in error.problems:
-        details.setdefault(_key(problem.location, problem.field), []).append(problem.message)
-    if any(problem.not_found for problem in error.problems):
-        api_abort(
+    if any(getattr(problem, "not_found", False) for problem in error.problems):
+        refuse(
+            error,
             404,
-            message=_("No such agreement that you may submit figures for; nothing was stored."),
-            details=details,
+            _("No such agreement that you may submit figures for; nothing was stored."),
         )
-    api_abort(422, message=_("Some figures are not valid; nothing was stored."), details=details)
+    refuse(error, 422, _("Some figures are not valid; nothing was stored."))
 
 
 def _review_refused(error: DomainError) -> None:
-    db.session.rollback()
     status = 404 if isinstance(error, review.UnknownFigure) else 422
     if isinstance(error, review.NotReviewable):
         status = 409
-    api_abort(
-        status, message=str(error.message), details={error.field or "_body": [str(error.message)]}
-    )
+    refuse(error, status)
 
 
 # ── Endpoints ───────────────────────────────────────────────────────────────────────────────
@@ -390,7 +383,6 @@ def submit_measurements() -> dict[str, Any]:
             due_day=current_app.config["DUE_DAY"],
         )
     except SubmissionRefused as error:
-        db.session.rollback()
         _refused(error)
     items = represent(_loaded(result.measurement_ids))
     db.session.commit()

@@ -6,13 +6,16 @@ from datetime import date
 
 from flask import Response, abort, current_app
 from flask_login import current_user
-from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields
 
+from contracts import periods
 from contracts.errors import DomainError
-from portal import jsonio, scoring
+from portal import jsonio
+from portal.api.errors import refuse
 from portal.api.parsing import ApiBlueprint as Blueprint
+from portal.config import thresholds
 from portal.extensions import db
+from portal.loaders import visible_supplier
 from portal.permissions import visible_scorecard
 from scorecards import scorecard
 
@@ -109,18 +112,17 @@ def get_scorecard(window: dict[str, str], supplier_code: str) -> Response:
     months). A supplier's token sees only its own supplier."""
     # ... and not the provider's side of it: for a supplier's token ``customer_impact`` is
     # empty and every ``recommendation`` null (permissions.visible_scorecard).
-    supplier = scoring.visible_supplier(current_user, supplier_code)
+    supplier = visible_supplier(current_user, supplier_code)
     if supplier is None:
         abort(404, description=f"No supplier {supplier_code} that you may see.")
     try:
-        first, last = scoring.window(window.get("first"), window.get("last"), date.today())
+        first, last = periods.window(window.get("first"), window.get("last"), date.today())
     except DomainError as error:
-        message = f"{error.field}: {error.message}"
-        api_abort(422, message=message, details={error.field: [str(error.message)]})
+        refuse(error, 422, f"{error.field}: {error.message}")
     card = visible_scorecard(
         current_user,
         scorecard.build(
-            db.session, supplier, first, last, today=date.today(), thresholds=scoring.thresholds()
+            db.session, supplier, first, last, today=date.today(), thresholds=thresholds()
         ),
     )
     # The schema documents the response; the document is already in its shape, so it goes out

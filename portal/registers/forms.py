@@ -13,11 +13,11 @@ from wtforms.validators import ValidationError
 from contracts.models import COMPOSITIONS, DIRECTIONS, SUPPLIER_CATEGORIES, SUPPLIER_KINDS
 from contracts.registers import ContactFields, MetricFields, SupplierFields
 from contracts.values import InvalidValue, format_decimal, parse_decimal
-from portal.registers.common import LABELS
+from portal import labels
 
 
-def _choices(name: str, values: tuple[str, ...]) -> list[SelectChoice]:
-    return [SelectChoice(value, LABELS[name][value]) for value in values]
+def _choices(words: dict[str, Any], values: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(value, words[value]) for value in values]
 
 
 def _decimal_text(form: FlaskForm, field: Field) -> None:
@@ -45,12 +45,12 @@ class MetricForm(CodeNameForm):
     unit = StringField(_l("Unit"))
     direction = SelectField(
         _l("Direction"),
-        choices=lambda: _choices("direction", DIRECTIONS),
+        choices=lambda: _choices(labels.DIRECTION, DIRECTIONS),
         validate_choice=False,
     )
     composition = SelectField(
         _l("Composition along a chain"),
-        choices=lambda: _choices("composition", COMPOSITIONS),
+        choices=lambda: _choices(labels.COMPOSITION, COMPOSITIONS),
         validate_choice=False,
     )
     description = TextAreaField(_l("Description"))
@@ -83,11 +83,13 @@ class MetricForm(CodeNameForm):
 
 class SupplierForm(CodeNameForm):
     kind = SelectField(
-        _l("Kind"), choices=lambda: _choices("kind", SUPPLIER_KINDS), validate_choice=False
+        _l("Kind"),
+        choices=lambda: _choices(labels.SUPPLIER_KIND, SUPPLIER_KINDS),
+        validate_choice=False,
     )
     category = SelectField(
         _l("Category"),
-        choices=lambda: _choices("category", SUPPLIER_CATEGORIES),
+        choices=lambda: _choices(labels.SUPPLIER_CATEGORY, SUPPLIER_CATEGORIES),
         validate_choice=False,
     )
     owner = SelectField(_l("Owner"), choices=[], validate_choice=False)

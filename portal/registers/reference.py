@@ -13,18 +13,10 @@ from contracts import registers_queries as queries
 from contracts.errors import DomainError
 from contracts.models import Customer, Metric, Service
 from portal.extensions import db
-from portal.forms import EmptyForm
-from portal.listing import Listing
+from portal.loaders import first_or_404, require
+from portal.pages import EmptyForm, Listing, page_of, prefilled, saved, status_of
 from portal.permissions import agreement_scope, supplier_binding
-from portal.registers.common import (
-    bp,
-    first_or_404,
-    page_of,
-    prefilled,
-    require,
-    saved,
-    status_of,
-)
+from portal.registers import bp
 from portal.registers.forms import CodeNameForm, MetricForm
 
 Page = Response | str | tuple[str, int]

@@ -13,29 +13,15 @@ from werkzeug.wrappers import Response
 from contracts import registers
 from contracts import registers_queries as queries
 from contracts.errors import DomainError
-from contracts.models import Supplier, SupplierContact
+from contracts.models import Supplier, SupplierContact, User
 from portal.extensions import db
-from portal.forms import EmptyForm
-from portal.listing import Listing
-from portal.models import User
+from portal.loaders import first_or_404, require, supplier_or_404
+from portal.pages import EmptyForm, Listing, page_of, prefilled, saved, status_of
 from portal.permissions import agreement_scope, supplier_scope
-from portal.registers.common import (
-    bp,
-    first_or_404,
-    page_of,
-    prefilled,
-    require,
-    saved,
-    status_of,
-)
+from portal.registers import bp
 from portal.registers.forms import ContactForm, SupplierForm
 
 Page = Response | str | tuple[str, int]
-
-
-def _visible_supplier(code: str) -> Supplier:
-    """The supplier, if the user may see it; 404 otherwise, whatever the code."""
-    return first_or_404(select(Supplier).where(Supplier.code == code, supplier_scope(current_user)))
 
 
 def _contact_of(supplier: Supplier, contact_id: int) -> SupplierContact:
@@ -88,7 +74,7 @@ def _render_supplier(supplier: Supplier, contact_form: ContactForm | None = None
 
 @bp.route("/suppliers/<code>")
 def supplier(code: str) -> str:
-    return _render_supplier(_visible_supplier(code))
+    return _render_supplier(supplier_or_404(code))
 
 
 @bp.route("/suppliers/new", methods=["GET", "POST"])
@@ -107,7 +93,7 @@ def new_supplier() -> Page:
 
 @bp.route("/suppliers/<code>/edit", methods=["GET", "POST"])
 def edit_supplier(code: str) -> Page:
-    supplier = _visible_supplier(code)
+    supplier = supplier_or_404(code)
     require("edit_contracts", supplier)
     form = prefilled(SupplierForm, SupplierForm.data_of(supplier))
     del form.code
@@ -122,7 +108,7 @@ def edit_supplier(code: str) -> Page:
 
 @bp.route("/suppliers/<code>/delete", methods=["POST"])
 def delete_supplier(code: str) -> Response:
-    supplier = _visible_supplier(code)
+    supplier = supplier_or_404(code)
     require("edit_contracts", supplier)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -139,7 +125,7 @@ def delete_supplier(code: str) -> Response:
 
 @bp.route("/suppliers/<code>/contacts", methods=["POST"])
 def add_contact(code: str) -> Page:
-    supplier = _visible_supplier(code)
+    supplier = supplier_or_404(code)
     require("edit_contracts", supplier)
     form = ContactForm()
     if saved(form, lambda: registers.add_contact(db.session, supplier, form.fields())):
@@ -150,7 +136,7 @@ def add_contact(code: str) -> Page:
 
 @bp.route("/suppliers/<code>/contacts/<int:contact_id>", methods=["GET", "POST"])
 def edit_contact(code: str, contact_id: int) -> Page:
-    supplier = _visible_supplier(code)
+    supplier = supplier_or_404(code)
     contact = _contact_of(supplier, contact_id)
     require("edit_contracts", contact)
     form = prefilled(ContactForm, ContactForm.data_of(contact))
@@ -164,7 +150,7 @@ def edit_contact(code: str, contact_id: int) -> Page:
 
 @bp.route("/suppliers/<code>/contacts/<int:contact_id>/remove", methods=["POST"])
 def remove_contact(code: str, contact_id: int) -> Response:
-    supplier = _visible_supplier(code)
+    supplier = supplier_or_404(code)
     contact = _contact_of(supplier, contact_id)
     require("edit_contracts", contact)
     if not EmptyForm().validate_on_submit():

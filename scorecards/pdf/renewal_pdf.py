@@ -213,7 +213,7 @@ def _disputes(renewal: RenewalFacts, styles: dict) -> list[Any]:
         ]
     ]
     for dispute in renewal.disputes:
-        open_ = dispute.status in ("open", "in_progress")
+        open_ = dispute.is_open
         rows.append(
             [
                 text(dispute.raised_on.isoformat(), cell),

@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from scorecards import periods
+from contracts import periods
 from scorecards.pdf import layout
 from scorecards.pdf.charts import score_chart, trend_chart
 from scorecards.pdf.layout import PALE, RULE, STRONG, badge, money, number, text
