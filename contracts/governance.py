@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
-from contracts.errors import DomainError
+from contracts.errors import DomainError, check_all
 from contracts.models import (
     ACTION_SOURCES,
     ACTION_STATUSES,
@@ -58,20 +58,26 @@ def record_review(
     today: date | None = None,
 ) -> Review:
     today = today or date.today()
-    if held_on is None:
-        raise DomainError(_l("Enter the date the review was held."), "held_on")
-    if held_on > today:
-        raise DomainError(_l("A review cannot be recorded before it is held."), "held_on")
-    if held_on < agreement.start:
-        raise DomainError(
-            _l(
-                "The review cannot predate the agreement's start (%(start)s).",
-                start=agreement.start.isoformat(),
-            ),
-            "held_on",
-        )
-    if outcome not in REVIEW_OUTCOMES:
-        raise DomainError(_l("Choose the review's outcome."), "outcome")
+
+    def check_held_on() -> None:
+        if held_on is None:
+            raise DomainError(_l("Enter the date the review was held."), "held_on")
+        if held_on > today:
+            raise DomainError(_l("A review cannot be recorded before it is held."), "held_on")
+        if held_on < agreement.start:
+            raise DomainError(
+                _l(
+                    "The review cannot predate the agreement's start (%(start)s).",
+                    start=agreement.start.isoformat(),
+                ),
+                "held_on",
+            )
+
+    check_all(
+        check_held_on,
+        lambda: _one_of(outcome, REVIEW_OUTCOMES, _l("Choose the review's outcome."), "outcome"),
+        lambda: _text(notes, "notes"),
+    )
     notes = _text(notes, "notes")
     review = Review(
         agreement=agreement, held_on=held_on, outcome=outcome, notes=notes, reviewer=actor
@@ -157,6 +163,7 @@ def raise_dispute(
     actor: Any,
     today: date | None = None,
 ) -> Dispute:
+    check_all(lambda: _title(title), lambda: _text(description, "description"))
     dispute = Dispute(
         agreement=agreement,
         title=_title(title),
@@ -196,23 +203,29 @@ def change_dispute_status(
     today: date | None = None,
 ) -> Dispute:
     """Move a dispute along its flow; resolving or closing needs the resolution."""
-    if status not in DISPUTE_STATUSES:
-        raise DomainError(_l("Choose a status."), "status")
-    if status not in next_dispute_statuses(dispute):
-        raise DomainError(
-            _l(
-                "A dispute cannot go from “%(current)s” to “%(status)s”.",
-                current=dispute.status,
-                status=status,
-            ),
-            "status",
-        )
+
+    def check_status() -> None:
+        if status not in DISPUTE_STATUSES:
+            raise DomainError(_l("Choose a status."), "status")
+        if status not in next_dispute_statuses(dispute):
+            raise DomainError(
+                _l(
+                    "A dispute cannot go from “%(current)s” to “%(status)s”.",
+                    current=dispute.status,
+                    status=status,
+                ),
+                "status",
+            )
+
+    def check_resolution() -> None:
+        if status in NEEDS_RESOLUTION and not _text(resolution, "resolution"):
+            raise DomainError(
+                _l("Describe the resolution: a dispute is not resolved or closed without one."),
+                "resolution",
+            )
+
+    check_all(check_status, check_resolution)
     resolution = _text(resolution, "resolution")
-    if status in NEEDS_RESOLUTION and not resolution:
-        raise DomainError(
-            _l("Describe the resolution: a dispute is not resolved or closed without one."),
-            "resolution",
-        )
     dispute.status = status
     if resolution:
         dispute.resolution = resolution
@@ -286,14 +299,14 @@ def update_action(
 
 
 def _apply_action(action: ImprovementAction, entry: ActionInput) -> None:
-    """Validate everything first, then assign: a refused save leaves the action unchanged."""
-    title = _title(entry.title)
-    description = _text(entry.description, "description")
+    """Validate everything first (every problem at once), then assign: a refused save leaves
+    the action unchanged."""
     agreement, target = entry.agreement, entry.target
-    if target is not None:
-        if agreement is None:
-            agreement = target.agreement
-        elif target.agreement_id != agreement.id:
+    if target is not None and agreement is None:
+        agreement = target.agreement
+
+    def check_target() -> None:
+        if target is not None and agreement is not None and target.agreement_id != agreement.id:
             raise DomainError(
                 _l(
                     "Target %(target)s is not one of %(ref)s's targets.",
@@ -302,19 +315,34 @@ def _apply_action(action: ImprovementAction, entry: ActionInput) -> None:
                 ),
                 "target",
             )
+
+    def check_owner() -> None:
+        if entry.owner is None:
+            raise DomainError(_l("Choose who owns the action."), "owner")
+        # Someone who has left may stay the owner of an old action, but cannot be given a new one.
+        new_owner = entry.owner is not action.owner
+        if entry.owner.role == "supplier" or (new_owner and not entry.owner.active):
+            raise DomainError(_l("The owner must be an active member of our own staff."), "owner")
+
+    def check_choices() -> None:
+        check_all(
+            lambda: _required(entry.due_on, _l("Enter the date the action is due."), "due_on"),
+            lambda: _one_of(entry.status, ACTION_STATUSES, _l("Choose a status."), "status"),
+            lambda: _one_of(
+                entry.source, ACTION_SOURCES, _l("Choose where the action comes from."), "source"
+            ),
+        )
+
+    check_all(
+        lambda: _title(entry.title),
+        lambda: _text(entry.description, "description"),
+        check_target,
+        lambda: _period(entry.period),
+        check_owner,
+        check_choices,
+    )
+    title, description = _title(entry.title), _text(entry.description, "description")
     period = _period(entry.period)
-    if entry.owner is None:
-        raise DomainError(_l("Choose who owns the action."), "owner")
-    # Someone who has left may stay the owner of an old action, but cannot be given a new one.
-    new_owner = entry.owner is not action.owner
-    if entry.owner.role == "supplier" or (new_owner and not entry.owner.active):
-        raise DomainError(_l("The owner must be an active member of our own staff."), "owner")
-    if entry.due_on is None:
-        raise DomainError(_l("Enter the date the action is due."), "due_on")
-    if entry.status not in ACTION_STATUSES:
-        raise DomainError(_l("Choose a status."), "status")
-    if entry.source not in ACTION_SOURCES:
-        raise DomainError(_l("Choose where the action comes from."), "source")
     action.title, action.description = title, description
     action.agreement, action.target, action.period = agreement, target, period
     action.owner, action.due_on = entry.owner, entry.due_on
@@ -402,6 +430,16 @@ def _period(raw: str | None) -> str | None:
         return parse_period(raw.strip())
     except InvalidValue as error:
         raise DomainError(_l("Enter the month as YYYY-MM, such as 2026-07."), "period") from error
+
+
+def _required(value: object, message: object, field: str) -> None:
+    if value is None:
+        raise DomainError(message, field)
+
+
+def _one_of(value: str, choices: tuple[str, ...], message: object, field: str) -> None:
+    if value not in choices:
+        raise DomainError(message, field)
 
 
 def _is_true(condition: ColumnElement[bool]) -> bool:

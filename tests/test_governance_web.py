@@ -347,3 +347,22 @@ def test_panels_for_the_supplier_on_a_sub_contract_under_its_agreement(app, worl
     assert 'id="disputes"' not in html and "Dispute on SUB-SZ" not in html
     assert "Action on under" in html
     assert "/new" not in html and "/edit" not in html
+
+
+def test_an_action_form_shows_every_problem_at_once(client, world, session):
+    login(client, world["users"]["vendor_manager"].email)
+    form = {"title": "", "owner": "", "due_on": "", "status": "open", "source": "nowhere"}
+    response = client.post("/actions/new", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("title", "owner", "due_on", "source"):
+        assert f'id="{field}-errors"' in page, field
+    assert "Enter a title." in page and "Choose who owns the action." in page
+
+
+def test_a_review_form_shows_every_problem_at_once(client, world):
+    login(client, world["users"]["vendor_manager"].email)
+    response = client.post("/agreements/UC-HW/reviews/new", data={"held_on": "", "outcome": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="held_on-errors"' in page and 'id="outcome-errors"' in page

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from contracts import accounts
+from contracts import accounts, periods
 from portal.demo import data as demo_data
 from portal.demo import records as demo_records
 from scorecards import portfolio
@@ -233,7 +233,7 @@ def _figures(
             "agreement": ref,
             "metric": metric,
             "service": target["service"],
-            "period": demo_data.month_start(first, offset).strftime("%Y-%m"),
+            "period": periods.shift(periods.of(first), offset),
             "value": revision.value,
             "comment": revision.comment,
             "status": revision.status,

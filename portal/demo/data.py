@@ -7,8 +7,10 @@ month of "today".
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
+
+from contracts import periods
 
 DOMAIN = "underpin.example.com"
 VENDOR_MANAGER = f"li.na@{DOMAIN}"
@@ -104,12 +106,11 @@ for _supplier in SUPPLIERS:
 
 
 def month_start(first: date, offset: int) -> date:
-    months = first.year * 12 + first.month - 1 + offset
-    return date(months // 12, months % 12 + 1, 1)
+    return periods.first_day(periods.shift(periods.of(first), offset))
 
 
 def month_end(first: date, offset: int) -> date:
-    return month_start(first, offset + 1) - timedelta(days=1)
+    return periods.last_day(periods.shift(periods.of(first), offset))
 
 
 def _target(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import periods
 from contracts.accounts import find_user
 from contracts.agreements import AgreementTerms, change_status, update_agreement
 from contracts.alignment import meets
@@ -191,7 +192,7 @@ class Records:
         )
 
     def period(self, offset: int) -> str:
-        return demo_data.month_start(self.first, offset).strftime("%Y-%m")
+        return periods.shift(periods.of(self.first), offset)
 
     def review_figures(self) -> None:
         """Who submitted each figure and who reviewed it (the portfolio format has neither)."""
