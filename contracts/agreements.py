@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from contracts.agreement_checks import check_terms
 from contracts.change_control import (
     ChangeRequest,
     FieldChange,
@@ -25,7 +26,6 @@ from contracts.change_control import (
     record_if_controlled,
     require_if_controlled,
 )
-from contracts.db import MONEY_DIGITS, PCT_DIGITS
 from contracts.errors import DomainError, check_all
 from contracts.models import (
     AGREEMENT_KINDS,
@@ -37,7 +37,6 @@ from contracts.models import (
     Service,
     Supplier,
 )
-from contracts.values import InvalidValue, parse_currency, parse_decimal
 
 # Where each status may move next (SPEC 2; anything else is refused).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -48,7 +47,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "terminated": (),
 }
 REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
-TITLE_LENGTH = 300
 
 
 @dataclass
@@ -123,7 +121,7 @@ def create_agreement(
     check_all(
         check_ref,
         check_kind,
-        lambda: _check_terms(kind, terms, None) if kind in AGREEMENT_KINDS else None,
+        lambda: check_terms(kind, terms, None) if kind in AGREEMENT_KINDS else None,
     )
     agreement = Agreement(ref=ref, kind=kind, status="draft", version=1)
     _write_terms(agreement, terms)
@@ -142,7 +140,7 @@ def update_agreement(
 ) -> ChangeRecord | None:
     """Change the agreement's terms; on an agreement in force, only with a change request."""
     check_all(
-        lambda: _check_terms(agreement.kind, terms, agreement),
+        lambda: check_terms(agreement.kind, terms, agreement),
         # an unchanged save of an agreement in force needs no change request
         lambda: (
             require_if_controlled(agreement, change) if _differences(agreement, terms) else None
@@ -173,169 +171,6 @@ def change_status(
     leaving_draft = agreement.status == "draft"
     agreement.status = status
     return record(session, agreement, [moved], change, actor=actor, bump=not leaving_draft)
-
-
-# Checks ---------------------------------------------------------------------------------------
-
-
-def _check_terms(kind: str, terms: AgreementTerms, agreement: Agreement | None) -> None:
-    """Every problem of the terms at once, each beside its field."""
-    check_all(
-        lambda: _check_title(terms),
-        lambda: _check_party(kind, terms),
-        lambda: _check_parent(kind, terms, agreement),
-        lambda: _check_dates(terms),
-        lambda: _check_renewal(terms),
-        lambda: _check_commercial(terms),
-        lambda: _check_services(terms, agreement),
-    )
-
-
-def _check_title(terms: AgreementTerms) -> None:
-    if not (terms.title or "").strip():
-        raise DomainError(_l("Give the agreement a title."), "title")
-    if len(terms.title.strip()) > TITLE_LENGTH:
-        raise DomainError(_l("must be at most %(count)d characters", count=TITLE_LENGTH), "title")
-
-
-def _check_dates(terms: AgreementTerms) -> None:
-    def start() -> None:
-        if terms.start is None:
-            raise DomainError(_l("Give the start date."), "start")
-
-    def end() -> None:
-        if terms.end is None:
-            raise DomainError(_l("Give the end date."), "end")
-        if terms.start is not None and terms.end < terms.start:
-            raise DomainError(
-                _l("The agreement ends before it starts (%(start)s).", start=terms.start), "end"
-            )
-
-    check_all(start, end)
-
-
-def _check_party(kind: str, terms: AgreementTerms) -> None:
-    if kind == "sla":
-        if terms.customer is None:
-            raise DomainError(_l("A customer SLA's party is a customer: choose one."), "customer")
-        if terms.supplier is not None:
-            raise DomainError(
-                _l("A customer SLA's party is a customer, not a supplier."), "supplier"
-            )
-        return
-    if terms.supplier is None:
-        raise DomainError(_l("The party of this agreement is a supplier: choose one."), "supplier")
-    if terms.customer is not None:
-        raise DomainError(
-            _l("The party of this agreement is a supplier, not a customer."), "customer"
-        )
-    if kind == "ola" and terms.supplier.kind != "internal":
-        raise DomainError(
-            _l(
-                "%(name)s is an external supplier; an OLA is made with an internal supplier.",
-                name=terms.supplier.name,
-            ),
-            "supplier",
-        )
-    if kind != "ola" and terms.supplier.kind != "external":
-        raise DomainError(
-            _l(
-                "%(name)s is an internal supplier; use an OLA, or choose an external supplier.",
-                name=terms.supplier.name,
-            ),
-            "supplier",
-        )
-
-
-def _check_parent(kind: str, terms: AgreementTerms, agreement: Agreement | None) -> None:
-    parent = terms.parent
-    if kind != "subcontract":
-        if parent is not None:
-            raise DomainError(_l("Only a sub-contract has a parent agreement."), "parent")
-        return
-    if parent is None:
-        raise DomainError(
-            _l(
-                "A sub-contract is placed under the lead supplier's underpinning contract: "
-                "choose it."
-            ),
-            "parent",
-        )
-    if parent.kind != "underpinning" or (agreement is not None and parent.id == agreement.id):
-        raise DomainError(
-            _l(
-                "%(ref)s is not an underpinning contract; a sub-contract's parent must be one.",
-                ref=parent.ref,
-            ),
-            "parent",
-        )
-
-
-def _check_renewal(terms: AgreementTerms) -> None:
-    def notice() -> None:
-        if terms.notice_days is None or terms.notice_days < 0:
-            raise DomainError(_l("must be 0 or more days"), "notice_days")
-
-    def renewal() -> None:
-        if terms.renewal_months is not None and terms.renewal_months < 1:
-            raise DomainError(_l("must be at least 1 month"), "renewal_months")
-        if terms.auto_renew and terms.renewal_months is None:
-            raise DomainError(
-                _l("An agreement that renews itself needs the length of each renewal."),
-                "renewal_months",
-            )
-
-    def review() -> None:
-        if terms.review_months is not None and terms.review_months < 1:
-            raise DomainError(_l("must be at least 1 month"), "review_months")
-
-    check_all(notice, renewal, review)
-
-
-def _check_commercial(terms: AgreementTerms) -> None:
-    def charge() -> None:
-        try:
-            amount = parse_decimal(terms.monthly_charge, MONEY_DIGITS)
-        except InvalidValue as error:
-            raise DomainError(error.message, "monthly_charge") from None
-        if amount < 0:
-            raise DomainError(_l("must not be negative"), "monthly_charge")
-
-    def currency() -> None:
-        try:
-            parse_currency(terms.currency)
-        except InvalidValue as error:
-            raise DomainError(error.message, "currency") from None
-
-    def cap() -> None:
-        if terms.credit_cap_pct is None:
-            return
-        try:
-            value = parse_decimal(terms.credit_cap_pct, PCT_DIGITS)
-        except InvalidValue as error:
-            raise DomainError(error.message, "credit_cap_pct") from None
-        if not 0 <= value <= 100:
-            raise DomainError(_l("must be between 0 and 100"), "credit_cap_pct")
-
-    check_all(charge, currency, cap)
-
-
-def _check_services(terms: AgreementTerms, agreement: Agreement | None) -> None:
-    if not terms.services:
-        raise DomainError(_l("Choose at least one service in scope."), "services")
-    if agreement is None:
-        return
-    kept = {service.id for service in terms.services}
-    for target in agreement.targets:
-        if target.service_id not in kept:
-            raise DomainError(
-                _l(
-                    "Target %(target)s is for service %(service)s; remove the target first.",
-                    target=target.label,
-                    service=target.service.code,
-                ),
-                "services",
-            )
 
 
 # Writing and comparing ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Contract reviews, disputes and the service improvement plan: operations and queries.
+"""Disputes and the service improvement plan: operations and queries (reviews: ``reviews``).
 
 Operations validate, write and ``flush()``; they never commit (the caller commits once). Who may
 call them is decided at the edge by ``portal.permissions.can``; the rules here are the ones
@@ -12,28 +12,22 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, select, true
 from sqlalchemy.orm import Session
 
+from contracts import fields
 from contracts.errors import DomainError, check_all
 from contracts.models import (
     ACTION_SOURCES,
     ACTION_STATUSES,
     DISPUTE_STATUSES,
-    REVIEW_OUTCOMES,
     Agreement,
     Dispute,
     DisputeMessage,
     ImprovementAction,
-    Review,
     Supplier,
     Target,
 )
-from contracts.periods import add_months, parse_period
-from contracts.values import InvalidValue
-
-TITLE_MAX = 300
-TEXT_MAX = 20_000
 
 # Where a dispute may go from each status: reopening a resolved dispute is allowed, closing is
 # final, and a dispute must be resolved (with its resolution) before it is closed.
@@ -46,113 +40,6 @@ DISPUTE_TRANSITIONS: dict[str, tuple[str, ...]] = {
 NEEDS_RESOLUTION = frozenset({"resolved", "closed"})
 
 
-# ── Reviews ──────────────────────────────────────────────────────────────────────────────────
-def record_review(
-    session: Session,
-    agreement: Agreement,
-    held_on: date | None,
-    outcome: str,
-    notes: str = "",
-    *,
-    actor: Any,
-    today: date | None = None,
-) -> Review:
-    today = today or date.today()
-
-    def check_held_on() -> None:
-        if held_on is None:
-            raise DomainError(_l("Enter the date the review was held."), "held_on")
-        if held_on > today:
-            raise DomainError(_l("A review cannot be recorded before it is held."), "held_on")
-        if held_on < agreement.start:
-            raise DomainError(
-                _l(
-                    "The review cannot predate the agreement's start (%(start)s).",
-                    start=agreement.start.isoformat(),
-                ),
-                "held_on",
-            )
-
-    check_all(
-        check_held_on,
-        lambda: _one_of(outcome, REVIEW_OUTCOMES, _l("Choose the review's outcome."), "outcome"),
-        lambda: _text(notes, "notes"),
-    )
-    notes = _text(notes, "notes")
-    review = Review(
-        agreement=agreement, held_on=held_on, outcome=outcome, notes=notes, reviewer=actor
-    )
-    session.add(review)
-    session.flush()
-    return review
-
-
-def review_due_on(start: date, review_months: int, last_held_on: date | None) -> date:
-    """When the next review falls due: ``review_months`` after the last review, or after the
-    start when none was held."""
-    return add_months(last_held_on or start, review_months)
-
-
-def next_review_due(agreement: Agreement) -> date | None:
-    """The agreement's next review date (``None`` without a review interval)."""
-    if not agreement.review_months:
-        return None
-    held = [review.held_on for review in agreement.reviews]
-    return review_due_on(agreement.start, agreement.review_months, max(held, default=None))
-
-
-def review_overdue(agreement: Agreement, today: date) -> bool:
-    """A review is overdue when its date has passed on an agreement in force."""
-    due = next_review_due(agreement)
-    return bool(due and agreement.in_force and due < today)
-
-
-@dataclass(frozen=True)
-class ReviewDue:
-    agreement: Agreement
-    last_held_on: date | None
-    due_on: date
-    overdue: bool
-
-
-def reviews_due(
-    session: Session,
-    scope: ColumnElement[bool],
-    *,
-    today: date | None = None,
-    supplier_code: str | None = None,
-    overdue_only: bool = False,
-) -> list[ReviewDue]:
-    """Agreements in force with a review interval and when their next review falls due,
-    overdue first, then by due date. ``scope`` limits the agreements to what the viewer sees.
-    """
-    today = today or date.today()
-    statement = (
-        select(Agreement, func.max(Review.held_on))
-        .outerjoin(Review, Review.agreement_id == Agreement.id)
-        .where(
-            scope,
-            Agreement.review_months.is_not(None),
-            Agreement.in_force,  # drafts are not reviewed yet, ended agreements no more
-        )
-        .group_by(Agreement.id)
-    )
-    if supplier_code:
-        statement = statement.where(Agreement.supplier.has(Supplier.code == supplier_code))
-    rows = []
-    for agreement, last_held_on in session.execute(statement):
-        due_on = review_due_on(agreement.start, agreement.review_months, last_held_on)
-        if due_on < today or not overdue_only:
-            rows.append(ReviewDue(agreement, last_held_on, due_on, due_on < today))
-    return sorted(rows, key=lambda row: (not row.overdue, row.due_on, row.agreement.ref))
-
-
-def reviews_overdue(
-    session: Session, scope: ColumnElement[bool], *, today: date | None = None
-) -> list[ReviewDue]:
-    return reviews_due(session, scope, today=today, overdue_only=True)
-
-
 # ── Disputes ─────────────────────────────────────────────────────────────────────────────────
 def raise_dispute(
     session: Session,
@@ -163,11 +50,11 @@ def raise_dispute(
     actor: Any,
     today: date | None = None,
 ) -> Dispute:
-    check_all(lambda: _title(title), lambda: _text(description, "description"))
+    check_all(lambda: fields.title(title), lambda: fields.text(description, "description"))
     dispute = Dispute(
         agreement=agreement,
-        title=_title(title),
-        description=_text(description, "description"),
+        title=fields.title(title),
+        description=fields.text(description, "description"),
         status="open",
         raised_by=actor,
         raised_on=today or date.today(),
@@ -180,7 +67,7 @@ def raise_dispute(
 def reply(session: Session, dispute: Dispute, body: str, *, actor: Any) -> DisputeMessage:
     if dispute.status == "closed":
         raise DomainError(_l("The dispute is closed; it takes no more replies."), "body")
-    body = _text(body, "body")
+    body = fields.text(body, "body")
     if not body:
         raise DomainError(_l("Write a reply."), "body")
     message = DisputeMessage(dispute=dispute, body=body, author=actor)
@@ -218,14 +105,14 @@ def change_dispute_status(
             )
 
     def check_resolution() -> None:
-        if status in NEEDS_RESOLUTION and not _text(resolution, "resolution"):
+        if status in NEEDS_RESOLUTION and not fields.text(resolution, "resolution"):
             raise DomainError(
                 _l("Describe the resolution: a dispute is not resolved or closed without one."),
                 "resolution",
             )
 
     check_all(check_status, check_resolution)
-    resolution = _text(resolution, "resolution")
+    resolution = fields.text(resolution, "resolution")
     dispute.status = status
     if resolution:
         dispute.resolution = resolution
@@ -326,23 +213,25 @@ def _apply_action(action: ImprovementAction, entry: ActionInput) -> None:
 
     def check_choices() -> None:
         check_all(
-            lambda: _required(entry.due_on, _l("Enter the date the action is due."), "due_on"),
-            lambda: _one_of(entry.status, ACTION_STATUSES, _l("Choose a status."), "status"),
-            lambda: _one_of(
+            lambda: fields.required(
+                entry.due_on, _l("Enter the date the action is due."), "due_on"
+            ),
+            lambda: fields.one_of(entry.status, ACTION_STATUSES, _l("Choose a status."), "status"),
+            lambda: fields.one_of(
                 entry.source, ACTION_SOURCES, _l("Choose where the action comes from."), "source"
             ),
         )
 
     check_all(
-        lambda: _title(entry.title),
-        lambda: _text(entry.description, "description"),
+        lambda: fields.title(entry.title),
+        lambda: fields.text(entry.description, "description"),
         check_target,
-        lambda: _period(entry.period),
+        lambda: fields.month(entry.period),
         check_owner,
         check_choices,
     )
-    title, description = _title(entry.title), _text(entry.description, "description")
-    period = _period(entry.period)
+    title, description = fields.title(entry.title), fields.text(entry.description, "description")
+    period = fields.month(entry.period)
     action.title, action.description = title, description
     action.agreement, action.target, action.period = agreement, target, period
     action.owner, action.due_on = entry.owner, entry.due_on
@@ -404,42 +293,6 @@ def actions_query(
     if source:
         statement = statement.where(ImprovementAction.source == source)
     return statement
-
-
-# ── Shared checks ────────────────────────────────────────────────────────────────────────────
-def _title(title: str | None) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise DomainError(_l("Enter a title."), "title")
-    if len(title) > TITLE_MAX:
-        raise DomainError(_l("At most %(max)d characters.", max=TITLE_MAX), "title")
-    return title
-
-
-def _text(text: str | None, field: str) -> str:
-    text = (text or "").strip()
-    if len(text) > TEXT_MAX:
-        raise DomainError(_l("At most %(max)d characters.", max=TEXT_MAX), field)
-    return text
-
-
-def _period(raw: str | None) -> str | None:
-    if not raw or not raw.strip():
-        return None
-    try:
-        return parse_period(raw.strip())
-    except InvalidValue as error:
-        raise DomainError(_l("Enter the month as YYYY-MM, such as 2026-07."), "period") from error
-
-
-def _required(value: object, message: object, field: str) -> None:
-    if value is None:
-        raise DomainError(message, field)
-
-
-def _one_of(value: str, choices: tuple[str, ...], message: object, field: str) -> None:
-    if value not in choices:
-        raise DomainError(message, field)
 
 
 def _is_true(condition: ColumnElement[bool]) -> bool:

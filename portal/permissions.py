@@ -15,17 +15,19 @@ from contracts import queries
 from contracts.models import (
     Agreement,
     ApiToken,
+    Customer,
     Dispute,
     DisputeMessage,
     ImprovementAction,
     Link,
+    Metric,
     Review,
+    Service,
     Supplier,
     SupplierContact,
     Target,
     User,
 )
-from portal.audit.models import AuditEntry
 from scorecards.models import Measurement
 from scorecards.scorecard import Scorecard
 
@@ -70,6 +72,9 @@ WRITES = frozenset(
 )
 
 
+REFERENCE_DATA = (Metric, Customer, Service)
+
+
 def _agreement_of(obj: Any) -> Agreement | None:
     if isinstance(obj, Agreement):
         return obj
@@ -92,14 +97,13 @@ def _supplier_reaches(user: User, obj: Any, write: bool) -> bool:
         return obj.id == user.id
     if isinstance(obj, ApiToken):
         return obj.user_id == user.id
-    if isinstance(obj, AuditEntry):
-        return False
+    if isinstance(obj, REFERENCE_DATA):
+        return not write  # readable, never writable
     agreement = _agreement_of(obj)
-    if agreement is None and isinstance(obj, ImprovementAction):
-        return False  # a plan entry on no agreement is the provider's own business
     if agreement is None:
-        # Reference data (metrics, customers, services) is readable, never writable.
-        return not write
+        # A plan entry on no agreement, the audit log, anything not listed here: the
+        # provider's own business.
+        return False
     if agreement.supplier_id == supplier_id:
         return True
     if isinstance(obj, Dispute | DisputeMessage):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from contracts import agreements, governance, targets
+from contracts import agreements, reviews, targets
 from contracts.agreements import AgreementTerms
 from contracts.change_control import ChangeRequest
 from contracts.errors import DomainError
@@ -286,7 +286,7 @@ def test_term_dates(make):
         start=date(2026, 1, 31), end=date(2026, 12, 31), notice_days=90, review_months=1
     )
     assert agreements.notice_deadline(agreement) == date(2026, 10, 2)
-    assert governance.next_review_due(agreement) == date(2026, 2, 28)
+    assert reviews.next_review_due(agreement) == date(2026, 2, 28)
 
 
 # Targets ---------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from contracts import accounts
-from contracts.chain import build_trees, load_chain, what_if
+from contracts.chain import load_chain, what_if
+from contracts.chain_trees import build_trees
 from contracts.models import Link
 from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES

@@ -11,7 +11,7 @@ from itertools import product
 import pytest
 from sqlalchemy import func, select
 
-from contracts import governance
+from contracts import governance, reviews
 from contracts.errors import DomainError
 from contracts.models import DISPUTE_STATUSES, Dispute, DisputeMessage, ImprovementAction, Review
 from contracts.queries import agreement_scope
@@ -40,36 +40,36 @@ def test_the_next_review_falls_due_review_months_after_the_last(
     make, session, held_on, months, due
 ):
     agreement = make.agreement(review_months=months, start=date(2026, 1, 1), end=date(2029, 12, 31))
-    governance.record_review(session, agreement, held_on, "satisfactory", actor=None, today=LATER)
-    assert governance.next_review_due(agreement) == due
+    reviews.record_review(session, agreement, held_on, "satisfactory", actor=None, today=LATER)
+    assert reviews.next_review_due(agreement) == due
 
 
 def test_the_latest_review_counts_even_when_recorded_later(make, session):
     agreement = make.agreement(review_months=6)
     manager = make.user()
-    governance.record_review(session, agreement, date(2026, 6, 1), "satisfactory", actor=manager,
+    reviews.record_review(session, agreement, date(2026, 6, 1), "satisfactory", actor=manager,
                              today=TODAY)  # fmt: skip
-    governance.record_review(session, agreement, date(2026, 3, 1), "unsatisfactory",
+    reviews.record_review(session, agreement, date(2026, 3, 1), "unsatisfactory",
                              actor=manager, today=TODAY)  # fmt: skip
-    assert governance.next_review_due(agreement) == date(2026, 12, 1)
+    assert reviews.next_review_due(agreement) == date(2026, 12, 1)
 
 
 def test_a_never_reviewed_agreement_is_due_review_months_after_its_start(make):
     agreement = make.agreement(review_months=1, start=date(2026, 1, 31))
-    assert governance.next_review_due(agreement) == date(2026, 2, 28)
+    assert reviews.next_review_due(agreement) == date(2026, 2, 28)
 
 
 def test_without_a_review_interval_no_review_falls_due(make, session):
     agreement = make.agreement(review_months=None)
-    governance.record_review(session, agreement, date(2026, 3, 1), "satisfactory", actor=None,
+    reviews.record_review(session, agreement, date(2026, 3, 1), "satisfactory", actor=None,
                              today=TODAY)  # fmt: skip
-    assert governance.next_review_due(agreement) is None
+    assert reviews.next_review_due(agreement) is None
 
 
 def test_a_review_records_who_held_it(make, session):
     agreement = make.agreement(review_months=6)
     manager = make.user()
-    review = governance.record_review(
+    review = reviews.record_review(
         session, agreement, date(2026, 10, 31), "improvement_needed", "  Late reports.  ",
         actor=manager, today=TODAY,
     )  # fmt: skip
@@ -90,7 +90,7 @@ def test_a_review_records_who_held_it(make, session):
 def test_a_refused_review_writes_nothing(make, session, held_on, outcome, field):
     agreement = make.agreement(review_months=6, start=date(2026, 1, 1))
     with pytest.raises(DomainError) as refused:
-        governance.record_review(session, agreement, held_on, outcome, actor=None, today=TODAY)
+        reviews.record_review(session, agreement, held_on, outcome, actor=None, today=TODAY)
     assert refused.value.field == field
     assert count(session, Review) == 0
 
@@ -98,20 +98,20 @@ def test_a_refused_review_writes_nothing(make, session, held_on, outcome, field)
 def test_reviews_due_lists_agreements_in_force_overdue_first(make, session):
     overdue = make.agreement(ref="UC-LATE", review_months=12, start=date(2025, 1, 1))
     soon = make.agreement(ref="UC-SOON", review_months=6, start=date(2026, 1, 1))
-    governance.record_review(session, soon, date(2026, 5, 20), "satisfactory", actor=None,
+    reviews.record_review(session, soon, date(2026, 5, 20), "satisfactory", actor=None,
                              today=TODAY)  # fmt: skip
     later = make.agreement(ref="UC-LATER", review_months=12, start=date(2026, 6, 1))
     make.agreement(ref="UC-DRAFT", review_months=1, status="draft")
     make.agreement(ref="UC-ENDED", review_months=1, status="expired")
     make.agreement(ref="UC-NEVER", review_months=None)
-    rows = governance.reviews_due(session, agreement_scope(None), today=TODAY)
+    rows = reviews.reviews_due(session, agreement_scope(None), today=TODAY)
     assert [(row.agreement.ref, row.due_on, row.overdue) for row in rows] == [
         ("UC-LATE", date(2026, 1, 1), True),
         ("UC-SOON", date(2026, 11, 20), False),
         ("UC-LATER", date(2027, 6, 1), False),
     ]
     assert rows[1].last_held_on == date(2026, 5, 20)
-    overdue_rows = governance.reviews_overdue(session, agreement_scope(None), today=TODAY)
+    overdue_rows = reviews.reviews_overdue(session, agreement_scope(None), today=TODAY)
     assert [row.agreement for row in overdue_rows] == [overdue]
     assert later not in [row.agreement for row in overdue_rows]
 
@@ -120,11 +120,9 @@ def test_reviews_due_is_scoped_to_what_the_viewer_sees(make, session):
     own = make.supplier(code="HW")
     mine = make.agreement(ref="UC-HW", supplier=own, review_months=6)
     make.agreement(ref="UC-OT", review_months=6)
-    rows = governance.reviews_due(session, agreement_scope(own.id), today=TODAY)
+    rows = reviews.reviews_due(session, agreement_scope(own.id), today=TODAY)
     assert [row.agreement for row in rows] == [mine]
-    filtered = governance.reviews_due(
-        session, agreement_scope(None), today=TODAY, supplier_code="HW"
-    )
+    filtered = reviews.reviews_due(session, agreement_scope(None), today=TODAY, supplier_code="HW")
     assert [row.agreement for row in filtered] == [mine]
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from contracts import agreements as operations
-from contracts import governance, queries
+from contracts import queries, reviews
 from contracts.errors import DomainError
 from contracts.models import (
     AGREEMENT_KINDS,
@@ -155,7 +155,7 @@ def detail(ref: str) -> str:
         agreement=agreement,
         missing=operations.missing_contents(agreement),
         notice_deadline=operations.notice_deadline(agreement),
-        next_review=governance.next_review_due(agreement),
+        next_review=reviews.next_review_due(agreement),
         subcontracts=[sub for sub in agreement.subcontracts if _sees(sub)],
         sees=_sees,
         can_edit=can(current_user, "edit_contracts", agreement),

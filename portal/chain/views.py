@@ -10,17 +10,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField, ValidationError
 
-from contracts.chain import (
-    Chain,
-    ChainFilter,
-    ChainTarget,
-    SlaView,
-    build_trees,
-    load_chain,
-    sla_views,
-    status_counts,
-    what_if,
-)
+from contracts.chain import Chain, ChainTarget, load_chain, what_if
+from contracts.chain_trees import ChainFilter, SlaView, build_trees, sla_views, status_counts
 from contracts.values import InvalidValue, check_in_range, format_decimal, parse_decimal
 from portal.chain import bp
 from portal.display import precise

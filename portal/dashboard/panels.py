@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from contracts import agreements as agreement_rules
-from contracts import governance, periods, queries
+from contracts import governance, periods, queries, reviews
 from contracts.models import Agreement
 from portal.config import thresholds
 from portal.extensions import db
@@ -62,9 +62,9 @@ def staff(user: Any, today: date) -> dict[str, Any]:
         "worst_suppliers": worst,
         "notice_deadlines": _upcoming(in_force, "notice", today),
         "expiries": _upcoming(in_force, "expiry", today),
-        "reviews_overdue": governance.reviews_overdue(
-            db.session, agreement_scope(user), today=today
-        )[:8],
+        "reviews_overdue": reviews.reviews_overdue(db.session, agreement_scope(user), today=today)[
+            :8
+        ],
         "open_disputes": _open_disputes(user) if can(user, "view_disputes") else None,
         "risk_month": last,
         "at_risk": commitments_at_risk(db.session, last),

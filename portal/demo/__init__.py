@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from contracts import accounts, periods
 from portal.demo import data as demo_data
+from portal.demo import governance as demo_governance
 from portal.demo import records as demo_records
 from scorecards import portfolio
 
@@ -128,7 +129,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> list[tuple[str,
     _create_staff(session)
     portfolio.import_portfolio(session, build_document(first, today, rng), due_day=_due_day())
     _create_supplier_users(session)
-    demo_records.add_records(session, first, today)
+    _add_records(session, first, today)
     session.flush()
     return DEMO_LOGINS
 
@@ -269,3 +270,16 @@ def _value(rng: random.Random, metric: str, target: Decimal, met: bool) -> Decim
     high = high.quantize(shape.step, ROUND_DOWN)
     steps = int((high - low) / shape.step)
     return low + shape.step * rng.randint(0, max(0, steps))
+
+
+def _add_records(session: Session, first: date, today: date) -> None:
+    """What the portfolio format does not carry: reviews of figures, contract reviews, change
+    records, evidence files, disputes and improvement actions."""
+    records = demo_records.Records(session, first, today)
+    records.review_figures()
+    records.reviews()
+    records.changes()
+    records.evidence()
+    demo_governance.disputes(records)
+    demo_governance.actions(records)
+    session.flush()

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import Length, Optional, Regexp
 
 from contracts import periods
-from contracts.governance import TEXT_MAX, TITLE_MAX
+from contracts.fields import TEXT_MAX, TITLE_MAX
 from portal.labels import ACTION_SOURCE, ACTION_STATUS, DISPUTE_STATUS, REVIEW_OUTCOME
 
 

@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, select
 
-from contracts import governance
+from contracts import governance, reviews
 from contracts.models import Agreement, Dispute, Supplier
 from portal.extensions import db
 from portal.governance import bp
@@ -66,8 +66,8 @@ def governance_panels(agreement: Agreement) -> AgreementPanels:
     today = date.today()
     return AgreementPanels(
         reviews=sorted(agreement.reviews, key=lambda r: (r.held_on, r.id), reverse=True),
-        next_review_due=governance.next_review_due(agreement),
-        review_overdue=governance.review_overdue(agreement, today),
+        next_review_due=reviews.next_review_due(agreement),
+        review_overdue=reviews.review_overdue(agreement, today),
         show_disputes=may_see_disputes_of(agreement),
         disputes=[d for d in agreement.disputes if can(current_user, "view_disputes", d)],
         actions=[a for a in agreement.actions if can(current_user, "view_contracts", a)],

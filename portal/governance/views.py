@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contracts import governance
+from contracts import reviews as review_rules
 from contracts.errors import DomainError
 from contracts.models import DISPUTE_STATUSES, Agreement, Dispute
 from portal.extensions import db
@@ -38,7 +39,7 @@ def reviews() -> str:
     require("view_contracts")
     supplier_code = request.args.get("supplier", "").strip()
     overdue_only = request.args.get("overdue") == "1"
-    rows = governance.reviews_due(
+    rows = review_rules.reviews_due(
         db.session,
         agreement_scope(current_user),
         supplier_code=supplier_code or None,
@@ -62,7 +63,7 @@ def new_review(ref: str):  # noqa: ANN201
         form.held_on.data = date.today()
     elif form.validate_on_submit():
         try:
-            governance.record_review(
+            review_rules.record_review(
                 db.session, agreement, form.held_on.data, form.outcome.data or "",
                 form.notes.data or "", actor=acting_user(),
             )  # fmt: skip
