@@ -180,7 +180,7 @@ def _party_code(party: Customer | Supplier | None) -> str | None:
     return party.code if party is not None else None
 
 
-def _compared(terms: AgreementTerms) -> dict[str, object]:
+def _compared(terms: AgreementTerms) -> dict[str, str | None]:
     """Each field as a change record writes it."""
     values: dict[str, object] = {
         "title": terms.title.strip(),

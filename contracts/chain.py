@@ -122,13 +122,11 @@ class Chain:
 def load_chain(session: Session) -> Chain:
     """Every target and every link, with the small tables they refer to read on their own: a
     fixed handful of plain statements whatever the portfolio's size, no join, no sort."""
-    parties = {
-        ("customer", id_): (code, name)
-        for id_, code, name in session.execute(select(Customer.id, Customer.code, Customer.name))
-    } | {
-        ("supplier", id_): (code, name)
-        for id_, code, name in session.execute(select(Supplier.id, Supplier.code, Supplier.name))
-    }
+    parties: dict[tuple[str, int | None], tuple[str, str]] = {}
+    for id_, code, name in session.execute(select(Customer.id, Customer.code, Customer.name)):
+        parties[("customer", id_)] = (code, name)
+    for id_, code, name in session.execute(select(Supplier.id, Supplier.code, Supplier.name)):
+        parties[("supplier", id_)] = (code, name)
     agreements = {}
     kinds = {}
     for id_, ref, kind, title, status, parent_id, customer_id, supplier_id in session.execute(

@@ -109,7 +109,7 @@ class SlaView:
 
     @property
     def status(self) -> str:
-        return min((tree.status or "aligned" for tree in self.trees), key=STATUS_ORDER.get)
+        return min((tree.status or "aligned" for tree in self.trees), key=lambda s: STATUS_ORDER[s])
 
     @property
     def counts(self) -> dict[str, int]:

@@ -30,6 +30,7 @@ from contracts.models import (
     Supplier,
     SupplierContact,
     Target,
+    User,
     agreement_services,
 )
 from contracts.values import InvalidValue, check_in_range, format_decimal, sane_range
@@ -40,11 +41,6 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 OWNER_ROLES = ("vendor_manager", "admin")
 
 Registered = Metric | Customer | Service | Supplier
-
-
-def user_class() -> Any:
-    """The portal's User, reached through the mapper: contracts never import the portal."""
-    return Supplier.owner.property.mapper.class_
 
 
 # Validation ---------------------------------------------------------------------------------
@@ -210,12 +206,11 @@ class SupplierFields:
 
 def owner_candidates(session: Session) -> list[Any]:
     """Who may own a supplier relationship: active vendor managers and administrators."""
-    user = user_class()
     return list(
         session.scalars(
-            select(user)
-            .where(user.role.in_(OWNER_ROLES), user.active.is_(True))
-            .order_by(user.role.desc(), user.name, user.email)
+            select(User)
+            .where(User.role.in_(OWNER_ROLES), User.active.is_(True))
+            .order_by(User.role.desc(), User.name, User.email)
         )
     )
 
@@ -224,8 +219,7 @@ def _owner(session: Session, email: str | None) -> Any:
     text = (email or "").strip()
     if not text:
         raise DomainError(_l("choose the vendor manager responsible for this supplier"), "owner")
-    user = user_class()
-    owner = session.scalar(select(user).where(func.lower(user.email) == text.lower()))
+    owner = session.scalar(select(User).where(func.lower(User.email) == text.lower()))
     if owner is None or owner.role not in OWNER_ROLES or not owner.active:
         raise DomainError(
             _l("%(email)s is not an active vendor manager or administrator", email=text), "owner"
@@ -375,9 +369,8 @@ def delete_service(session: Session, service: Service) -> None:
 
 
 def delete_supplier(session: Session, supplier: Supplier) -> None:
-    user = user_class()
     agreements = _count(session, select(Agreement.id).where(Agreement.supplier_id == supplier.id))
-    users = _count(session, select(user.id).where(user.supplier_id == supplier.id))
+    users = _count(session, select(User.id).where(User.supplier_id == supplier.id))
     _refuse_if_used(
         [
             (

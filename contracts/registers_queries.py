@@ -22,9 +22,9 @@ from contracts.models import (
     Service,
     Supplier,
     Target,
+    User,
     agreement_services,
 )
-from contracts.registers import user_class
 
 
 def list_metrics(direction: str = "", composition: str = "") -> Select[Any]:
@@ -39,14 +39,13 @@ def list_metrics(direction: str = "", composition: str = "") -> Select[Any]:
 def list_suppliers(
     scope: ColumnElement[bool], kind: str = "", category: str = "", owner: str = ""
 ) -> Select[Any]:
-    user = user_class()
     statement = select(Supplier).outerjoin(Supplier.owner).where(scope)
     if kind in SUPPLIER_KINDS:
         statement = statement.where(Supplier.kind == kind)
     if category in SUPPLIER_CATEGORIES:
         statement = statement.where(Supplier.category == category)
     if owner:
-        statement = statement.where(func.lower(user.email) == owner.lower())
+        statement = statement.where(func.lower(User.email) == owner.lower())
     return statement
 
 
@@ -86,8 +85,8 @@ def counts(session: Session, rows: list[Any], column: Any) -> dict[int, int]:
         return {}
     model = type(rows[0])
     ids = [row.id for row in rows]
-    rows = session.execute(select(model.id, column).where(model.id.in_(ids)))
-    return {row_id: count for row_id, count in rows}
+    found = session.execute(select(model.id, column).where(model.id.in_(ids)))
+    return {row_id: count for row_id, count in found}
 
 
 def metric_targets(metric: Metric, scope: ColumnElement[bool]) -> Select[Any]:

@@ -115,7 +115,8 @@ def reviews_due(
         statement = statement.where(Agreement.supplier.has(Supplier.code == supplier_code))
     rows = []
     for agreement, last_held_on in session.execute(statement):
-        due_on = review_due_on(agreement.start, agreement.review_months, last_held_on)
+        months = agreement.review_months or 0  # never 0: the query takes those with an interval
+        due_on = review_due_on(agreement.start, months, last_held_on)
         if due_on < today or not overdue_only:
             rows.append(ReviewDue(agreement, last_held_on, due_on, due_on < today))
     return sorted(rows, key=lambda row: (not row.overdue, row.due_on, row.agreement.ref))

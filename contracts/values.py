@@ -41,9 +41,14 @@ class InvalidValue(ValueError):
 
 
 class RangedMetric(Protocol):
-    unit: str
-    min_value: Decimal | None
-    max_value: Decimal | None
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def min_value(self) -> Decimal | None: ...
+
+    @property
+    def max_value(self) -> Decimal | None: ...
 
 
 def format_decimal(value: Decimal) -> str:
@@ -227,7 +232,7 @@ class Entry:
             self.problem(None, _l("must be an object"))
             return
         known = set(keys)
-        for key in raw:
+        for key in self.raw:
             if key not in known:
                 self.problem(str(key), _l("unknown key"))
 

@@ -92,7 +92,7 @@ def agreements_by_supplier(
         agreement_id, target_id = row[0], row[11]
         heads.setdefault(agreement_id, tuple(row[1:11]))
         if target_id is not None:
-            targets[agreement_id].append(TargetFacts(*row[11:]))
+            targets[agreement_id].append(TargetFacts(*row[11:]))  # type: ignore[arg-type]
     disputes = open_disputes or {}
     by_supplier: dict[int, list[AgreementFacts]] = defaultdict(list)
     for agreement_id, (supplier_id, ref, kind, status, start, end, *money) in heads.items():
@@ -191,7 +191,7 @@ def customer_targets(
         term = AgreementFacts(lower_ref, kind, status, start, end, ())
         chain_links[upper_id].append(ChainLink(lower_id, group, term))
     customers = {
-        upper_id: CustomerTarget(*head, tuple(chain_links[upper_id]))
+        upper_id: CustomerTarget(*head, tuple(chain_links[upper_id]))  # type: ignore[call-arg]
         for upper_id, head in heads.items()
     }
     underpinned: dict[int, list[CustomerTarget]] = defaultdict(list)

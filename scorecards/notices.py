@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ class SupplierGap:
     missing: int
 
 
-def _due_targets(period: str) -> Select[Any]:
+def _due_targets(period: str) -> Select[int, str, str]:
     return (
         select(Target.id, Supplier.code, Supplier.name)
         .join(Target.agreement)

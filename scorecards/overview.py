@@ -6,6 +6,7 @@ window's current values, open disputes), whatever the number of suppliers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,7 +83,7 @@ def _line(
     last: str,
     values: dict,
     thresholds: Thresholds,
-    trend_window: list[str],
+    trend_window: Sequence[str],
 ) -> SupplierLine:
     results: list[TargetResult] = []
     credits = ZERO

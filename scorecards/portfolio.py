@@ -42,7 +42,15 @@ from scorecards.models import MEASUREMENT_STATUSES, Measurement
 
 __all__ = ["PortfolioError", "Problem", "export_portfolio", "import_portfolio"]
 
-MEASUREMENT_KEYS = ("agreement", "metric", "service", "period", "value", "comment", "status")
+MEASUREMENT_KEYS: tuple[str, ...] = (
+    "agreement",
+    "metric",
+    "service",
+    "period",
+    "value",
+    "comment",
+    "status",
+)
 MEASUREMENT_KEYS += ("reject_reason", "submitted_at")
 # "users" is written by the export for reference; import leaves accounts to the portal.
 DOCUMENT_KEYS = ("format", *SECTIONS, "users")
@@ -163,16 +171,16 @@ def _fits_target(
         except InvalidValue as error:
             entry.problem("value", error.message)
             fits = False
-    dated = period is not None and agreement.start is not None and agreement.end is not None
-    if dated and not due.term_covers(agreement.start, agreement.end, period):
+    start, end = agreement.start, agreement.end
+    if period and start and end and not due.term_covers(start, end, period):
         entry.problem(
             "period",
             _l(
                 "%(period)s is outside the term of %(ref)s (%(start)s to %(end)s)",
                 period=period,
                 ref=key[0],
-                start=agreement.start.isoformat(),
-                end=agreement.end.isoformat(),
+                start=start.isoformat(),
+                end=end.isoformat(),
             ),
         )
         fits = False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.models import Agreement, Target
@@ -38,7 +38,7 @@ class SampledFigure:
     history: list[HistoryEntry]
 
 
-def population(first: str | None = None, last: str | None = None):  # noqa: ANN201
+def population(first: str | None = None, last: str | None = None) -> Select[int]:
     statement = select(Measurement.id).where(Measurement.status == "accepted")
     if first:
         statement = statement.where(Measurement.period >= first)

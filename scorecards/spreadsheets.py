@@ -142,7 +142,7 @@ def import_file(
     """
     problems = SheetProblems()
     try:
-        with closing(read_figures(stream, problems)) as figures:
+        with closing(read_figures(stream, problems)) as figures:  # type: ignore[type-var]
             submitted = submit(
                 session,
                 figures,
@@ -154,7 +154,7 @@ def import_file(
     except FileRefused as error:
         raise SubmissionRefused([error.problem]) from None
     except SubmissionRefused as error:
-        refused = error.problems
+        refused = error.figure_problems
         if problems and len(refused) == 1 and not refused[0].location:
             refused = []  # "there are no figures": every row had a problem of its own
         raise SubmissionRefused(sorted([*problems, *refused], key=row_number)) from None
@@ -175,7 +175,7 @@ def read_figures(stream: IO[bytes], problems: SheetProblems) -> Iterator[Figure]
             if head.startswith(signature):
                 raise FileRefused(message)
         rows = _csv_rows(stream, _encoding(head, final=len(head) < PROBE_BYTES), problems)
-    with closing(rows):  # a refused header stops reading: let the reader let go of the file
+    with closing(rows):  # type: ignore[type-var]  # a refused header stops reading: let the reader let go of the file
         yield from _figures(rows, problems)
 
 

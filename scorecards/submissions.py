@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from contracts import due, periods
@@ -68,6 +68,7 @@ class SubmissionRefused(DomainError):
 
     def __init__(self, problems: list[FigureProblem]) -> None:
         super().__init__(problems=problems)
+        self.figure_problems = problems
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ def _store(
     # Two submissions for the same target at once would both read the same highest revision.
     # A no-op write to the targets' rows locks them first (row locks on PostgreSQL, the write
     # lock on SQLite), so the second waits and then reads the first one's revision.
-    targets = Target.__table__
+    targets = cast(Table, Target.__table__)
     session.execute(
         update(targets)
         .where(targets.c.id.in_(sorted({target_id for target_id, _ in keys})))
@@ -375,5 +376,6 @@ def _store(
     ]
     # Through Core in a few multi-row statements (the audit log hears of them through
     # contracts.db's bulk listeners), not one ORM object per figure.
-    ids = bulk_insert(session, Measurement.__table__, rows, key=("target_id", "period", "revision"))
-    return [(id_, row["late"]) for id_, row in zip(ids, rows, strict=True)]
+    table = cast(Table, Measurement.__table__)
+    ids = bulk_insert(session, table, rows, key=("target_id", "period", "revision"))
+    return [(id_, bool(row["late"])) for id_, row in zip(ids, rows, strict=True)]

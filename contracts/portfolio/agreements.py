@@ -45,7 +45,16 @@ from contracts.values import (
     parse_percentage,
 )
 
-AGREEMENT_KEYS = ("ref", "kind", "title", "customer", "supplier", "parent", "owner", "status")
+AGREEMENT_KEYS: tuple[str, ...] = (
+    "ref",
+    "kind",
+    "title",
+    "customer",
+    "supplier",
+    "parent",
+    "owner",
+    "status",
+)
 AGREEMENT_KEYS += ("start", "end", "notice_days", "auto_renew", "renewal_months")
 AGREEMENT_KEYS += ("review_months", "version", "services", "monthly_charge", "currency")
 AGREEMENT_KEYS += ("credit_cap_pct", *CONTRACT_CONTENTS, "targets")

@@ -26,6 +26,7 @@ from contracts.models import (
     Service,
     Supplier,
     Target,
+    User,
 )
 from contracts.values import Entry
 
@@ -94,12 +95,10 @@ class ContractsImport:
     @classmethod
     def load(cls, session: Session, problems: list[Problem]) -> ContractsImport:
         """One query per table, never one per row."""
-        # The portal's User, reached through the mapper: contracts never import the portal.
-        user_class = Supplier.owner.property.mapper.class_
         agreements = session.scalars(
             select(Agreement).options(selectinload(Agreement.services))
         ).all()
-        ref_of = {agreement.id: agreement.ref for agreement in agreements}
+        ref_of: dict[int | None, str] = {agreement.id: agreement.ref for agreement in agreements}
         target_rows = session.execute(
             select(Target, Agreement.ref, Metric.code, Service.code)
             .join(Target.agreement)
@@ -112,7 +111,7 @@ class ContractsImport:
             customers={c.code: c for c in session.scalars(select(Customer))},
             services={s.code: s for s in session.scalars(select(Service))},
             suppliers={s.code: s for s in session.scalars(select(Supplier))},
-            users={u.email.lower(): u for u in session.scalars(select(user_class))},
+            users={u.email.lower(): u for u in session.scalars(select(User))},
             agreements={
                 a.ref: AgreementFacts(
                     a.ref,

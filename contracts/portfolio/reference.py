@@ -18,8 +18,8 @@ from contracts.models import (
 from contracts.portfolio.catalogue import ContractsImport
 from contracts.values import Entry, parse_decimal
 
-METRIC_KEYS = ("code", "name", "unit", "direction", "composition", "description")
-METRIC_KEYS += ("min_value", "max_value")
+METRIC_KEYS: tuple[str, ...] = ("code", "name", "unit", "direction", "composition")
+METRIC_KEYS += ("description", "min_value", "max_value")
 SUPPLIER_KEYS = ("code", "name", "kind", "category", "owner", "notes", "contacts")
 CONTACT_KEYS = ("name", "role", "email", "phone")
 

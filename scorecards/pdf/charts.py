@@ -167,7 +167,7 @@ def _note(drawing: Drawing, width: float, height: float, words: str) -> None:
 
 def _legend(drawing: Drawing) -> None:
     """Target, Met, Missed: each after the one before, so no word runs into the next chart."""
-    y, x = 1, 34
+    y, x = 1.0, 34.0
     drawing.add(Line(x, y + 2.5, x + 12, y + 2.5, strokeColor=MUTED, strokeDashArray=(3, 2)))
     x = _legend_word(drawing, x + 15, y, _("Target"))
     for status, word in (("met", _("Met")), ("missed", _("Missed"))):

@@ -92,7 +92,7 @@ def _recommendation(renewal: RenewalFacts, styles: dict) -> Table:
 
 def _dates(renewal: RenewalFacts, styles: dict) -> Table:
     agreement = renewal.agreement
-    if renewal.renews_on:
+    if renewal.renews_on and renewal.renewed_end:
         renewal_text = _(
             "renews automatically on %(day)s for %(months)d months, to %(end)s",
             day=renewal.renews_on.isoformat(),

@@ -62,3 +62,25 @@ def test_the_private_import_check_catches_one(tmp_path: Path, monkeypatch) -> No
     source = "from portal.cli.common import _located\nfrom portal.agreements import _x\n"
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
     assert private_imports(module) == ["portal.cli.common._located"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in SOURCES if path.parts[len(ROOT.parts)] in ("contracts", "scorecards")],
+    ids=lambda path: module_name(path),
+)
+def test_the_domain_never_reaches_into_the_portal(path: Path) -> None:
+    """Not by import (import-linter's layers say so too), not by a relationship named by a
+    string, not by looking a class up through a mapper."""
+    source = path.read_text(encoding="utf-8")
+    assert "portal" not in {
+        name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else [alias.name for alias in node.names]
+        )
+    }
+    assert 'relationship("' not in source and ".mapper.class_" not in source
