@@ -8,7 +8,7 @@ import pytest
 
 from contracts.models import Target
 from tests.conftest import login
-from tests.test_chain import three_levels  # noqa: F401  (fixture)
+from tests.contracts.test_chain import three_levels  # noqa: F401  (fixture)
 
 
 @pytest.fixture

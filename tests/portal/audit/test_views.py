@@ -263,7 +263,7 @@ def _sample_csv(client, query: str) -> list[dict[str, str]]:
 
 
 def test_the_audit_sample_page_and_its_csv(client, session, make):
-    from tests.test_sampling import setup_figures
+    from tests.scorecards.test_sampling import setup_figures
 
     setup_figures(make)
     login(client, make.user("auditor").email)
@@ -279,7 +279,7 @@ def test_the_audit_sample_page_and_its_csv(client, session, make):
 
 
 def test_the_sample_history_is_in_the_users_words(client, session, make):
-    from tests.test_sampling import setup_figures
+    from tests.scorecards.test_sampling import setup_figures
 
     setup_figures(make)
     auditor = make.user("auditor")

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import login, make_app
-from tests.test_review import build_world
+from tests.scorecards.test_review import build_world
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import login
 
-CATALOGUE = Path(__file__).parent.parent / "portal/translations/zh_Hans_CN/LC_MESSAGES/messages.mo"
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "portal/translations/zh_Hans_CN/LC_MESSAGES/messages.mo"
 USERS_LINK = 'href="/admin/users"'
 
 
@@ -210,7 +211,7 @@ def test_stylesheet_is_served_with_cjk_fonts(client):
 
 def test_every_message_of_the_code_has_a_chinese_translation():
     """What `make extract-messages` would find, each translated in the catalogue (not fuzzy)."""
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     with (root / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     keywords = dict(DEFAULT_KEYWORDS)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from contracts import accounts, periods
 from contracts.due import figure_due_on
 from scorecards.models import Evidence, Measurement
-from tests.test_review import build_world
+from tests.scorecards.test_review import build_world
 
 LAST = periods.shift(periods.of(date.today()), -1)
 NEXT = periods.shift(periods.of(date.today()), 1)

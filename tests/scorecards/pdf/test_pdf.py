@@ -18,7 +18,7 @@ from scorecards.portfolio import import_portfolio
 from tests import EXAMPLES
 from tests.conftest import login, make_app
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "portal" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[3] / "portal" / "migrations"
 SZDC_NAME = "深圳数据中心有限公司"
 
 

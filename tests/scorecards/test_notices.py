@@ -13,7 +13,7 @@ from contracts import periods
 from scorecards import notices
 from scorecards.due import due_figures
 from tests.conftest import login
-from tests.test_review import build_world
+from tests.scorecards.test_review import build_world
 
 TODAY = date(2026, 7, 15)  # June's figures were due on 10 July
 

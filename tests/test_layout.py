@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("portal", "contracts", "scorecards")
 MAX_LINES = 410  # "about 400"; the generated migration is data, not code
 SOURCES = sorted(
