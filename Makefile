@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 FLASK := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
 TRANSLATIONS := portal/translations
 
-.PHONY: run test test-browser lint translations extract-messages serve install clean
+.PHONY: run test test-browser lint translations extract-messages serve install clean \
+	coverage-permissions
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,13 @@ serve: install
 
 test: install
 	$(BIN)/pytest -q -n auto -m "not browser"
+	@$(MAKE) --no-print-directory coverage-permissions
+
+# Who may do what is decided in one module: every branch of it is exercised by its tests.
+coverage-permissions: install
+	$(BIN)/pytest -q tests/portal/test_permissions.py \
+		--cov=portal --cov-branch --cov-report= --cov-fail-under=0
+	$(BIN)/coverage report --include=portal/permissions.py --show-missing --fail-under=100
 
 test-browser: install
 	$(BIN)/pytest -q -m browser tests/browser
