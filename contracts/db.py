@@ -9,12 +9,14 @@ for every value we accept, because input is validated against the column's preci
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import MetaData, Numeric, Table, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from contracts import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,7 +56,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo: every timestamp in the database is naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 # ── Bulk inserts ────────────────────────────────────────────────────────────────────────────

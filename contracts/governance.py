@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, select, true
 from sqlalchemy.orm import Session
 
-from contracts import fields
+from contracts import clock, fields
 from contracts.errors import DomainError, check_all
 from contracts.models import (
     ACTION_SOURCES,
@@ -57,7 +57,7 @@ def raise_dispute(
         description=fields.text(description, "description"),
         status="open",
         raised_by=actor,
-        raised_on=today or date.today(),
+        raised_on=today or clock.today(),
     )
     session.add(dispute)
     session.flush()
@@ -117,7 +117,7 @@ def change_dispute_status(
     if resolution:
         dispute.resolution = resolution
     if status == "closed":
-        dispute.closed_on = today or date.today()
+        dispute.closed_on = today or clock.today()
     session.flush()
     return dispute
 
@@ -239,7 +239,7 @@ def _apply_action(action: ImprovementAction, entry: ActionInput) -> None:
 
 
 def is_overdue(action: ImprovementAction, today: date | None = None) -> bool:
-    today = today or date.today()
+    today = today or clock.today()
     return action.is_open and action.due_on is not None and action.due_on < today
 
 
@@ -281,7 +281,7 @@ def actions_query(
         scope if _is_true(scope) else and_(ImprovementAction.agreement_id.is_not(None), scope)
     )
     if status == "overdue":
-        statement = statement.where(overdue_condition(today or date.today()))
+        statement = statement.where(overdue_condition(today or clock.today()))
     elif status == "pending":
         statement = statement.where(ImprovementAction.is_open)
     elif status:

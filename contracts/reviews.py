@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from contracts import fields
+from contracts import clock, fields
 from contracts.errors import DomainError, check_all
 from contracts.models import REVIEW_OUTCOMES, Agreement, Review, Supplier
 from contracts.periods import add_months
@@ -29,7 +29,7 @@ def record_review(
     actor: Any,
     today: date | None = None,
 ) -> Review:
-    today = today or date.today()
+    today = today or clock.today()
 
     def check_held_on() -> None:
         if held_on is None:
@@ -100,7 +100,7 @@ def reviews_due(
     """Agreements in force with a review interval and when their next review falls due,
     overdue first, then by due date. ``scope`` limits the agreements to what the viewer sees.
     """
-    today = today or date.today()
+    today = today or clock.today()
     statement = (
         select(Agreement, func.max(Review.held_on))
         .outerjoin(Review, Review.agreement_id == Agreement.id)

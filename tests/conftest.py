@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date, datetime, time
 
 import pytest
 from flask import Flask
@@ -153,3 +154,9 @@ def login(client: FlaskClient, email: str, password: str = Factory.PASSWORD):  #
 @pytest.fixture(scope="session", autouse=True)
 def delete_output_dir() -> None:
     """Keep test-results/ (browser screenshots); pytest-playwright would empty it every run."""
+
+
+def fix_clock(monkeypatch: pytest.MonkeyPatch, day: date, hour: int = 9) -> None:
+    """Today is ``day`` (and now ``hour`` o'clock UTC on it) for the code under test."""
+    monkeypatch.setattr("contracts.clock.today", lambda: day)
+    monkeypatch.setattr("contracts.clock.now", lambda: datetime.combine(day, time(hour)))

@@ -3,7 +3,7 @@ for the provider's staff (403 for a supplier's user, 404 out of sight)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import abort
 from flask_babel import force_locale, get_locale
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.core import UnboundField
 
+from contracts import clock
 from contracts.models import Agreement
 from portal.agreements import bp
 from portal.agreements.forms import AgreementForm, LinkForm, TargetForm
@@ -29,7 +30,7 @@ from scorecards.pdf.renewal_pdf import render_renewal_pack
 
 
 def renewal_pack_pdf(session: Session, agreement: Agreement, language: str) -> bytes:
-    facts = renewal.build(session, agreement, today=date.today(), thresholds=thresholds())
+    facts = renewal.build(session, agreement, today=clock.today(), thresholds=thresholds())
     with force_locale(language):
         return render_renewal_pack(
             facts, font_path=FONT_PATH, generated_at=datetime.now(UTC), labels=change_labels()

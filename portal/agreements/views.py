@@ -7,8 +7,6 @@ checks ``can(...)`` (403), validates, calls one operation, commits, flashes and 
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     abort,
     flash,
@@ -24,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from contracts import agreements as operations
-from contracts import queries, reviews
+from contracts import clock, queries, reviews
 from contracts.errors import DomainError
 from contracts.models import (
     AGREEMENT_KINDS,
@@ -106,7 +104,7 @@ def _filtered(statement, filters: dict[str, str]):  # noqa: ANN001, ANN202
         due = operations.upcoming(
             queries.in_force_agreements(db.session, agreement_scope(current_user)),
             filters["due"],
-            date.today(),
+            clock.today(),
             DUE_WITHIN_DAYS,
         )
         statement = statement.where(Agreement.id.in_([agreement.id for agreement, _ in due]))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, current_app
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from contracts import periods
+from contracts import clock, periods
 from contracts.errors import DomainError
 from portal import jsonio
 from portal.api.errors import refuse
@@ -116,13 +114,13 @@ def get_scorecard(window: dict[str, str], supplier_code: str) -> Response:
     if supplier is None:
         abort(404, description=f"No supplier {supplier_code} that you may see.")
     try:
-        first, last = periods.window(window.get("first"), window.get("last"), date.today())
+        first, last = periods.window(window.get("first"), window.get("last"), clock.today())
     except DomainError as error:
         refuse(error, 422, f"{error.field}: {error.message}")
     card = visible_scorecard(
         current_user,
         scorecard.build(
-            db.session, supplier, first, last, today=date.today(), thresholds=thresholds()
+            db.session, supplier, first, last, today=clock.today(), thresholds=thresholds()
         ),
     )
     # The schema documents the response; the document is already in its shape, so it goes out

@@ -12,7 +12,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from contracts import periods
+from contracts import clock, periods
 from contracts.errors import DomainError
 from contracts.models import Supplier
 from portal.cli.common import fail_with
@@ -107,7 +106,7 @@ def render_scorecards_command(
 ) -> None:
     """Every supplier's scorecard PDF, written to DIR."""
     try:
-        first, last = periods.window(first, last, date.today())
+        first, last = periods.window(first, last, clock.today())
     except DomainError as error:
         fail_with(error, status=2, options=True)
     codes = list(db.session.scalars(select(Supplier.code).order_by(Supplier.code)))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from contracts import periods
+from contracts import clock, periods
 from contracts.errors import DomainError
 from contracts.models import Supplier
 from portal import jsonio
@@ -58,14 +57,14 @@ def scorecard_command(
     if supplier is None:
         fail(f"supplier: no supplier {supplier_code}.")
     try:
-        first, last = periods.window(first, last, date.today())
+        first, last = periods.window(first, last, clock.today())
     except DomainError as error:
         fail_with(error, status=2, options=True)
     if output_format == "pdf":
         _write_pdf(scorecard_pdf(db.session, supplier, first, last, lang), out)
         return
     card = scorecard.build(
-        db.session, supplier, first, last, today=date.today(), thresholds=thresholds()
+        db.session, supplier, first, last, today=clock.today(), thresholds=thresholds()
     )
     text = jsonio.dumps(scorecard.as_json(card), indent=1) + "\n"
     if out:

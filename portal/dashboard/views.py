@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app, render_template
 from flask_login import current_user, login_required
 
-from contracts import periods
+from contracts import clock, periods
 from portal.dashboard import bp, panels
 from portal.extensions import db
 from portal.permissions import can
@@ -18,7 +18,7 @@ from scorecards.review import waiting_count
 @bp.route("/")
 @login_required
 def index() -> str:
-    today = date.today()
+    today = clock.today()
     shown = (
         panels.supplier(current_user, today)
         if current_user.role == "supplier"

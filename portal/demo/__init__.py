@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from contracts import accounts, periods
+from contracts import accounts, clock, periods
 from portal.demo import data as demo_data
 from portal.demo import governance as demo_governance
 from portal.demo import records as demo_records
@@ -123,7 +123,7 @@ MISS_COMMENTS = {
 
 def seed_demo(session: Session, *, today: date | None = None) -> list[tuple[str, str, str]]:
     """Load the demo portfolio and its users; flushes, never commits. Returns DEMO_LOGINS."""
-    today = today or date.today()
+    today = today or clock.today()
     first = demo_data.month_start(today.replace(day=1), -MONTHS)
     rng = random.Random(SEED)
     _create_staff(session)

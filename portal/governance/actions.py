@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from contracts import governance
+from contracts import clock, governance
 from contracts.errors import DomainError
 from contracts.models import Agreement, ImprovementAction, Target, User
 from contracts.periods import is_period
@@ -73,7 +73,7 @@ def actions() -> str:
         (ImprovementAction.title, ImprovementAction.description, Agreement.ref),
         ("status", "owner", "agreement", "source"),
     )
-    today = date.today()
+    today = clock.today()
     owner = listing.filters.get("owner", "")
     statement = governance.actions_query(
         agreement_scope(current_user),
@@ -192,7 +192,7 @@ def prefill(form: ActionForm) -> None:
     form.target.data = str(target.id) if target else ""
     form.period.data = period
     form.owner.data = str(current_user.id) if current_user.role != "supplier" else ""
-    form.due_on.data = date.today() + timedelta(days=DUE_IN_DAYS)
+    form.due_on.data = clock.today() + timedelta(days=DUE_IN_DAYS)
     form.status.data = "open"
     form.source.data = "scorecard" if target and is_period(period) else "manual"
     if target is not None:

@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, select
 
-from contracts import governance, reviews
+from contracts import clock, governance, reviews
 from contracts.models import Agreement, Dispute, Supplier
 from portal.extensions import db
 from portal.governance import bp
@@ -63,7 +63,7 @@ class AgreementPanels:
 @bp.app_template_global("governance_panels")
 def governance_panels(agreement: Agreement) -> AgreementPanels:
     """What templates/governance/_agreement_panels.html shows for ``agreement``."""
-    today = date.today()
+    today = clock.today()
     return AgreementPanels(
         reviews=sorted(agreement.reviews, key=lambda r: (r.held_on, r.id), reverse=True),
         next_review_due=reviews.next_review_due(agreement),

@@ -6,13 +6,11 @@ Every object is loaded through a scoped query (404 when the viewer may not see i
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contracts import governance
+from contracts import clock, governance
 from contracts import reviews as review_rules
 from contracts.errors import DomainError
 from contracts.models import DISPUTE_STATUSES, Agreement, Dispute
@@ -60,7 +58,7 @@ def new_review(ref: str):  # noqa: ANN201
     require("edit_contracts", agreement)
     form = ReviewForm()
     if request.method == "GET":
-        form.held_on.data = date.today()
+        form.held_on.data = clock.today()
     elif form.validate_on_submit():
         try:
             review_rules.record_review(

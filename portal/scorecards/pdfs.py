@@ -6,7 +6,7 @@ never a hint that it exists). The CLI commands build their PDFs through ``scorec
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import abort, request
 from flask_babel import force_locale, get_locale
@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from contracts import periods
+from contracts import clock, periods
 from contracts.errors import DomainError
 from contracts.models import Supplier, User
 from portal.config import thresholds as rating_thresholds
@@ -40,7 +40,7 @@ def scorecard_pdf(
     ``viewer``, only what that user may see of it (the CLI renders it whole)."""
     thresholds = rating_thresholds()
     card = scorecards.build(
-        session, supplier, first, last, today=date.today(), thresholds=thresholds
+        session, supplier, first, last, today=clock.today(), thresholds=thresholds
     )
     internal = viewer is None or can(viewer, "view_renewals")
     if viewer is not None:
@@ -61,7 +61,9 @@ def pdf(code: str) -> Response:
     if supplier is None or not can(current_user, "view_scorecards", supplier):
         abort(404)
     try:
-        first, last = periods.window(request.args.get("from"), request.args.get("to"), date.today())
+        first, last = periods.window(
+            request.args.get("from"), request.args.get("to"), clock.today()
+        )
     except DomainError:
         abort(400)
     content = scorecard_pdf(db.session, supplier, first, last, str(get_locale()), current_user)

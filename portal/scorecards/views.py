@@ -8,7 +8,6 @@ overview, and shapes values for display (Decimal, half-up, 2 places: as the JSON
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
@@ -16,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from contracts import periods
+from contracts import clock, periods
 from contracts.errors import DomainError
 from contracts.models import SUPPLIER_AGREEMENT_KINDS, Agreement, Supplier
 from portal.config import thresholds
@@ -121,7 +120,7 @@ def _visible_or_404(code: str) -> Supplier:
 
 
 def _window() -> tuple[str, str]:
-    return periods.window(request.args.get("from"), request.args.get("to"), date.today())
+    return periods.window(request.args.get("from"), request.args.get("to"), clock.today())
 
 
 def _window_args() -> dict[str, str]:
@@ -132,7 +131,7 @@ def _build(found: Supplier, first: str, last: str) -> scorecard.Scorecard:
     """The scorecard as the current user may see it (a supplier's user: no customer impact,
     no renewal recommendation)."""
     card = scorecard.build(
-        db.session, found, first, last, today=date.today(), thresholds=thresholds()
+        db.session, found, first, last, today=clock.today(), thresholds=thresholds()
     )
     return visible_scorecard(current_user, card)
 
@@ -188,5 +187,5 @@ def window_url(endpoint: str, first: str, last: str, **values: Any) -> str:
 
 
 def presets() -> list[tuple[int, str, str]]:
-    last = periods.shift(periods.of(date.today()), -1)
+    last = periods.shift(periods.of(clock.today()), -1)
     return [(months, periods.shift(last, 1 - months), last) for months in PRESETS]

@@ -9,10 +9,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import event
 
-from contracts import periods
 from scorecards import notices
 from scorecards.due import due_figures
-from tests.conftest import login
+from tests.conftest import fix_clock, login
 from tests.scorecards.test_review import build_world
 
 TODAY = date(2026, 7, 15)  # June's figures were due on 10 July
@@ -70,8 +69,11 @@ def test_a_rejected_correction_leaves_nothing_to_send(session, make, world):
     assert due_figures(session, world["hw"].id, "2026-06").missing == 0
 
 
-def test_the_dashboard_and_the_monthly_form_agree_after_a_rejection(client, make, world):
-    last_month = periods.shift(periods.of(date.today()), -1)  # the dashboard's last month
+def test_the_dashboard_and_the_monthly_form_agree_after_a_rejection(
+    client, make, world, monkeypatch
+):
+    fix_clock(monkeypatch, TODAY)
+    last_month = "2026-06"  # the dashboard's last month, TODAY being in July
     _rejected_correction(make, world, last_month)
     user = make.user("supplier", supplier=world["hw"])
     login(client, user.email)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from contracts.models import Agreement, ChangeRecord, Link
 from portal.audit.models import AuditEntry
-from tests.conftest import login
+from tests.conftest import fix_clock, login
 
 ROLES = ("admin", "vendor_manager", "procurement", "auditor", "supplier")
 EDITORS = ("admin", "vendor_manager")
@@ -300,8 +300,11 @@ def test_a_customer_sla_target_has_no_link_form(client, world):
     assert client.post("/agreements/SLA-1/targets/AVAIL/CRM/links/new", data={}).status_code == 404
 
 
-def test_the_list_filters_notice_deadlines_and_expiries_in_the_next_90_days(client, world, session):
-    today = date.today()
+def test_the_list_filters_notice_deadlines_and_expiries_in_the_next_90_days(
+    client, world, session, monkeypatch
+):
+    today = date(2026, 7, 15)
+    fix_clock(monkeypatch, today)
     world["lead"].end, world["lead"].notice_days = today + timedelta(days=120), 60  # notice in 60
     world["foreign"].end, world["foreign"].notice_days = today + timedelta(days=30), 0
     world["sub"].end = today + timedelta(days=400)

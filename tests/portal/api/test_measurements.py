@@ -9,16 +9,21 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from contracts import accounts, periods
-from contracts.due import figure_due_on
+from contracts import accounts
 from scorecards.models import Evidence, Measurement
+from tests.conftest import fix_clock
 from tests.scorecards.test_review import build_world
 
-LAST = periods.shift(periods.of(date.today()), -1)
-NEXT = periods.shift(periods.of(date.today()), 1)
+TODAY = date(2026, 7, 15)
+LAST, NEXT = "2026-06", "2026-08"  # the months either side of TODAY's
 URL = "/api/v1/measurements"
 METHODS = {"get", "post", "put", "patch", "delete"}
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _a_given_day(monkeypatch):
+    fix_clock(monkeypatch, TODAY)
 
 
 @pytest.fixture
@@ -67,7 +72,8 @@ def test_one_object_is_stored_as_a_submitted_revision(client, session, tokens):
     response = post(client, figure(value="99.95", comment="双路由"), tokens["hw"])
     assert response.status_code == 201
     body = response.json
-    assert (body["count"], body["late"]) == (1, int(date.today() > figure_due_on(LAST, 10)))
+    # June's figures were due by 10 July; TODAY is the 15th: late.
+    assert (body["count"], body["late"]) == (1, 1)
     item = body["items"][0]
     assert {key: item[key] for key in ("agreement", "metric", "service", "period")} == {
         "agreement": "UC-HW",

@@ -10,15 +10,19 @@ import pytest
 
 from contracts import accounts
 from portal import demo
-from tests.conftest import login
+from tests.conftest import fix_clock, login
 
 SUPPLIER = "wang.wei@huawei.example.cn"
 SLA = "SLA-HVU-NET"
 
 
+TODAY = date(2026, 7, 15)
+
+
 @pytest.fixture
-def seeded(session):
-    demo.seed_demo(session, today=date.today())
+def seeded(session, monkeypatch):
+    fix_clock(monkeypatch, TODAY)  # the pages ask the clock; the demo is built around TODAY
+    demo.seed_demo(session, today=TODAY)
     session.flush()
 
 

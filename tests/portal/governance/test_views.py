@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from contracts.models import Dispute, DisputeMessage, ImprovementAction, Review
 from portal.audit.models import AuditEntry
-from tests.conftest import login
+from tests.conftest import fix_clock, login
 
 ROLES = ("admin", "vendor_manager", "procurement", "auditor", "supplier")
 MANAGERS = ("admin", "vendor_manager")
@@ -41,6 +41,14 @@ def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
+TODAY = date(2026, 7, 15)
+
+
+@pytest.fixture(autouse=True)
+def _a_given_day(monkeypatch):
+    fix_clock(monkeypatch, TODAY)
+
+
 @pytest.fixture
 def world(make, session):
     """HW's contract has a sub-contract placed with SZ; OT is another supplier altogether."""
@@ -61,7 +69,7 @@ def world(make, session):
             agreement=agreement,
             title=f"Action on {name}",
             owner=users["vendor_manager"],
-            due_on=date.today() - timedelta(days=30),
+            due_on=TODAY - timedelta(days=30),
         )  # fmt: skip
         for name, agreement in (("own", lead), ("under", sub), ("foreign", foreign), ("ours", None))
     }
@@ -167,7 +175,7 @@ def test_a_dispute_from_raising_to_closure(client, world, session):
     closed = {"status": "closed", "resolution": "Credit on the next invoice."}
     assert client.post(f"{page}/status", data=closed).status_code == 302
     session.expire_all()
-    assert (dispute.status, dispute.closed_on) == ("closed", date.today())
+    assert (dispute.status, dispute.closed_on) == ("closed", TODAY)
     assert client.post(f"{page}/status", data=resolved).status_code == 400  # closed is final
     login(client, world["users"]["supplier"].email)
     assert client.post(f"{page}/replies", data={"body": "Late."}).status_code == 400
@@ -201,7 +209,7 @@ def test_names_with_markup_show_as_text(client, world):
 # ── Reviews ──────────────────────────────────────────────────────────────────────────────────
 def test_recording_a_review(client, world, session):
     login(client, world["users"]["vendor_manager"].email)
-    held_on = date.today().isoformat()
+    held_on = TODAY.isoformat()
     response = client.post(
         "/agreements/UC-HW/reviews/new",
         data={"held_on": held_on, "outcome": "improvement_needed", "notes": "Reports late."},
@@ -216,7 +224,7 @@ def test_recording_a_review(client, world, session):
 def test_a_review_in_the_future_is_refused_beside_its_field(client, world, session):
     login(client, world["users"]["vendor_manager"].email)
     before = (count(session, Review), count(session, AuditEntry))
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
     response = client.post(
         "/agreements/UC-HW/reviews/new", data={"held_on": tomorrow, "outcome": "satisfactory"}
     )
@@ -227,7 +235,7 @@ def test_a_review_in_the_future_is_refused_beside_its_field(client, world, sessi
 
 
 def test_reviews_page_marks_overdue_first(client, world, make):
-    today = date.today()
+    today = TODAY
     make.agreement(ref="UC-NEXT", review_months=12, start=today, end=today + timedelta(days=800))
     make.agreement(ref="UC-LATE", review_months=1, start=date(2020, 1, 1), end=date(2040, 1, 1))
     login(client, world["users"]["auditor"].email)
