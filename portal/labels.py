@@ -13,6 +13,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from scorecards.pdf.words import Words
+
 AGREEMENT_KIND = {
     "sla": _l("Customer SLA"),
     "underpinning": _l("Underpinning contract"),
@@ -277,6 +279,22 @@ AUDIT_VALUE: dict[tuple[str, str], Mapping[str, Any]] = {
     ("improvement_actions", "status"): ACTION_STATUS,
     ("improvement_actions", "source"): ACTION_SOURCE,
 }
+
+RATING = {name: SPEC_STATUS[name] for name in ("green", "amber", "red", "none")}
+NO_RECOMMENDATION = _l("No recommendation yet")
+
+
+def pdf_words() -> Words:
+    """The words of the PDFs, from the tables above."""
+    return Words(
+        rating=RATING,
+        month_status={name: MONTH_STATUS[name] for name in ("met", "missed", "missing")},
+        recommendation=RECOMMENDATION,
+        no_recommendation=NO_RECOMMENDATION,
+        dispute_status=DISPUTE_STATUS,
+        review_outcome=REVIEW_OUTCOME,
+    )
+
 
 # What templates see as ``labels``.
 TEMPLATE_LABELS = SimpleNamespace(

@@ -21,7 +21,7 @@ from portal.agreements.forms import AgreementForm, LinkForm, TargetForm
 from portal.config import thresholds
 from portal.extensions import db
 from portal.fonts import FONT_PATH
-from portal.labels import AGREEMENT_STATUS
+from portal.labels import AGREEMENT_STATUS, pdf_words
 from portal.pages import send_pdf
 from portal.permissions import agreement_scope, can
 from scorecards import renewal
@@ -33,7 +33,11 @@ def renewal_pack_pdf(session: Session, agreement: Agreement, language: str) -> b
     facts = renewal.build(session, agreement, today=clock.today(), thresholds=thresholds())
     with force_locale(language):
         return render_renewal_pack(
-            facts, font_path=FONT_PATH, generated_at=datetime.now(UTC), labels=change_labels()
+            facts,
+            font_path=FONT_PATH,
+            generated_at=datetime.now(UTC),
+            labels=change_labels(),
+            words=pdf_words(),
         )
 
 

@@ -20,6 +20,7 @@ from contracts.models import Supplier, User
 from portal.config import thresholds as rating_thresholds
 from portal.extensions import db
 from portal.fonts import FONT_PATH
+from portal.labels import pdf_words
 from portal.loaders import visible_supplier
 from portal.pages import send_pdf
 from portal.permissions import can, visible_scorecard
@@ -52,6 +53,7 @@ def scorecard_pdf(
             generated_at=datetime.now(UTC),
             thresholds=thresholds,
             internal=internal,
+            words=pdf_words(),
         )
 
 

@@ -30,6 +30,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from scorecards.pdf import words
+
 FONT = "WenQuanYiMicroHei"
 
 INK = colors.HexColor("#1f2933")
@@ -116,25 +118,18 @@ def text(value: object, style: ParagraphStyle) -> Paragraph:
 
 
 def rating_word(rating: str) -> str:
-    return {
-        "green": _("Green"),
-        "amber": _("Amber"),
-        "red": _("Red"),
-        "none": _("No rating"),
-    }[rating]
+    return str(words.current().rating[rating])
 
 
 def status_word(status: str) -> str:
-    return {"met": _("Met"), "missed": _("Missed"), "missing": _("Missing")}[status]
+    return str(words.current().month_status[status])
 
 
 def recommendation_word(recommendation: str | None) -> str:
-    return {
-        "renew": _("Renew"),
-        "renew_with_conditions": _("Renew with conditions"),
-        "renegotiate_or_exit": _("Renegotiate or exit"),
-        None: _("No recommendation yet"),
-    }[recommendation]
+    shown = words.current()
+    if recommendation is None:
+        return str(shown.no_recommendation)
+    return str(shown.recommendation[recommendation])
 
 
 RECOMMENDATION_COLOUR = {

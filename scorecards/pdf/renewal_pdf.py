@@ -14,9 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from contracts.values import format_decimal
-from scorecards.pdf import layout
+from scorecards.pdf import layout, words
 from scorecards.pdf.changes import ChangeLabels, currencies_by_record, describe
 from scorecards.pdf.layout import PALE, STRONG, badge, money, number, text
+from scorecards.pdf.words import Words, using
 from scorecards.renewal import RenewalFacts
 
 PAGE = A4
@@ -29,8 +30,20 @@ def render_renewal_pack(
     font_path: str | Path,
     generated_at: datetime,
     labels: ChangeLabels | None = None,
+    words: Words,
 ) -> bytes:
-    """The PDF bytes; ``labels`` name the fields and statuses of the change history."""
+    """The PDF bytes; ``labels`` name the fields and statuses of the change history, ``words``
+    the codes the pack shows."""
+    with using(words):
+        return _render(renewal, font_path, generated_at, labels)
+
+
+def _render(
+    renewal: RenewalFacts,
+    font_path: str | Path,
+    generated_at: datetime,
+    labels: ChangeLabels | None,
+) -> bytes:
     layout.register_font(font_path)
     styles = layout.styles()
     agreement = renewal.agreement
@@ -229,20 +242,19 @@ def _disputes(renewal: RenewalFacts, styles: dict) -> list[Any]:
 
 
 def _dispute_status(status: str) -> str:
-    return {
-        "open": _("Open"),
-        "in_progress": _("In progress"),
-        "resolved": _("Resolved"),
-        "closed": _("Closed"),
-    }[status]
+    return str(words.current().dispute_status[status])
 
 
 def _reviews(renewal: RenewalFacts, styles: dict) -> list[Any]:
     cell = styles["cell"]
+    outcome_words = words.current().review_outcome
     outcomes = {
-        "satisfactory": ("green", _("Satisfactory")),
-        "improvement_needed": ("amber", _("Improvement needed")),
-        "unsatisfactory": ("red", _("Unsatisfactory")),
+        outcome: (colour, str(outcome_words[outcome]))
+        for outcome, colour in (
+            ("satisfactory", "green"),
+            ("improvement_needed", "amber"),
+            ("unsatisfactory", "red"),
+        )
     }
     rows: list[list[Any]] = [
         [

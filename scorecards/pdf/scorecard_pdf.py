@@ -20,6 +20,7 @@ from scorecards.pdf import layout
 from scorecards.pdf.charts import score_chart, trend_chart
 from scorecards.pdf.grid import MONTHS_PER_ROW, PAGE, WIDTH, grid, legend
 from scorecards.pdf.layout import PALE, RULE, STRONG, badge, money, number, text
+from scorecards.pdf.words import Words, using
 from scorecards.scorecard import AgreementCard, Scorecard
 from scorecards.scoring import TargetResult, Thresholds, monthly_scores
 
@@ -31,6 +32,7 @@ def render_scorecard(
     generated_at: datetime,
     thresholds: Thresholds = Thresholds(),
     internal: bool = True,
+    words: Words,
 ) -> bytes:
     """The PDF bytes; ``thresholds`` are the ones the card was rated with. Without
     ``internal`` (a supplier's own copy), the provider's judgements are left out: the customer
@@ -64,7 +66,8 @@ def render_scorecard(
     )
     title = _("Supplier scorecard: %(name)s", name=card.name)
     stories = [functools.partial(story, *choice) for choice in layouts]
-    return layout.render_best(stories, PAGE, frame, title)
+    with using(words):
+        return layout.render_best(stories, PAGE, frame, title)
 
 
 def _summary(card: Scorecard, styles: dict, thresholds: Thresholds, internal: bool) -> list[Any]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from contracts.models import Supplier
 from portal import demo
 from portal.fonts import FONT_PATH
+from portal.labels import pdf_words
 from portal.scorecards.pdfs import scorecard_pdf
 from scorecards.pdf import layout
 from scorecards.pdf.scorecard_pdf import render_scorecard
@@ -125,7 +126,9 @@ def test_numbers_are_rounded_half_up_to_two_places_and_chain_values_to_four(app,
     path = tmp_path / "rounding.pdf"
     with app.app_context(), force_locale("en"):
         generated = datetime(2026, 6, 1, tzinfo=UTC)
-        path.write_bytes(render_scorecard(card, font_path=FONT_PATH, generated_at=generated))
+        path.write_bytes(
+            render_scorecard(card, font_path=FONT_PATH, generated_at=generated, words=pdf_words())
+        )
     text = "\n".join(pages_text(path))
     # a chain value to 4 places, as on the web page: a breach must not read as its target
     assert "99.6601" in text and "99.66005" not in text
