@@ -293,6 +293,7 @@ def pdf_words() -> Words:
         no_recommendation=NO_RECOMMENDATION,
         dispute_status=DISPUTE_STATUS,
         review_outcome=REVIEW_OUTCOME,
+        action_status=ACTION_STATUS,
     )
 
 

@@ -346,7 +346,7 @@ def _actions(renewal: RenewalFacts, styles: dict) -> list[Any]:
                 text(target, cell),
                 text(action.owner.display_name if action.owner else "—", cell),
                 badge(_("%(day)s overdue", day=due), "red") if overdue else text(due, cell),
-                text(_("In progress") if action.status == "in_progress" else _("Open"), cell),
+                text(str(words.current().action_status[action.status]), cell),
             ]
         )
     widths = [0, 38 * mm, 30 * mm, 34 * mm, 20 * mm]

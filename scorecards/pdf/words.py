@@ -19,6 +19,7 @@ class Words:
     no_recommendation: Any
     dispute_status: Mapping[str, Any]
     review_outcome: Mapping[str, Any]
+    action_status: Mapping[str, Any]
 
 
 _current: ContextVar[Words] = ContextVar("pdf_words")
