@@ -4,9 +4,9 @@
 cannot skip it. For each row, every role (and an anonymous visitor) asks once: the roles in the
 row get through (a page, a download, a redirect that is not the login, or a refusal of the
 empty form: 400/409/422), the others are refused with the row's status (403 unless it says
-otherwise), and an anonymous visitor goes to the login page (401 on the API). A supplier's
-user asks about objects of its own supplier, so what refuses it is the permission, not the
-scope (scoping has its own tests per area).
+otherwise), and an anonymous visitor goes to the login page (401 on the API). The supplier's
+user belongs to HW, whose objects the routes name; a user of another supplier ("stranger")
+gets 404 for every route about HW's objects (``hidden``) and otherwise what HW's user gets.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ AUDITORS = ("admin", "auditor")
 SUBMITTERS = ("admin", "supplier")
 REPLIERS = ("admin", "vendor_manager", "supplier")
 ANONYMOUS = "anonymous"
+STRANGER = "stranger"  # a user of another supplier, OT
 PUBLIC = (ANONYMOUS, *ROLES)
 GOT_THROUGH = {200, 201, 302, 400, 409, 422}
 
@@ -45,6 +46,14 @@ class Route:
     allowed: tuple[str, ...]
     refused: int = 403
     body: Any = None  # JSON for the API
+    hidden: bool = False  # about HW's own objects: another supplier's user gets 404
+
+    def expected_for_a_stranger(self) -> int | None:
+        """What a user of another supplier gets: 404 for HW's objects (never a hint that they
+        exist), else what HW's own user gets (``None``: through)."""
+        if self.hidden:
+            return 404
+        return None if "supplier" in self.allowed else self.refused
 
     @property
     def api(self) -> bool:
@@ -85,38 +94,52 @@ TABLE = [
     Route("GET", "agreements.index", "/agreements", EVERYONE),
     Route("GET", "agreements.new", "/agreements/new", EDITORS),
     Route("POST", "agreements.new", "/agreements/new", EDITORS),
-    Route("GET", "agreements.detail", "/agreements/UC-HW", EVERYONE),
-    Route("GET", "agreements.change", "/agreements/UC-HW/changes/1", EVERYONE),
-    Route("GET", "agreements.edit", "/agreements/UC-HW/edit", EDITORS),
-    Route("POST", "agreements.edit", "/agreements/UC-HW/edit", EDITORS),
-    Route("GET", "agreements.status", "/agreements/UC-HW/status", EDITORS),
-    Route("POST", "agreements.status", "/agreements/UC-HW/status", EDITORS),
-    Route("GET", "agreements.add_target", "/agreements/UC-HW/targets/new", EDITORS),
-    Route("POST", "agreements.add_target", "/agreements/UC-HW/targets/new", EDITORS),
-    Route("GET", "agreements.edit_target", f"{TARGET}/edit", EDITORS),
-    Route("POST", "agreements.edit_target", f"{TARGET}/edit", EDITORS),
-    Route("GET", "agreements.remove_target", f"{TARGET}/remove", EDITORS),
-    Route("POST", "agreements.remove_target", f"{TARGET}/remove", EDITORS),
-    Route("GET", "agreements.add_link", f"{TARGET}/links/new", EDITORS),
-    Route("POST", "agreements.add_link", f"{TARGET}/links/new", EDITORS),
-    Route("GET", "agreements.remove_link", "/agreements/UC-HW/links/{link}/remove", EDITORS),
-    Route("POST", "agreements.remove_link", "/agreements/UC-HW/links/{link}/remove", EDITORS),
-    Route("GET", "agreements.renewal_pack", "/agreements/UC-HW/renewal-pack.pdf", STAFF),
+    Route("GET", "agreements.detail", "/agreements/UC-HW", EVERYONE, hidden=True),
+    Route("GET", "agreements.change", "/agreements/UC-HW/changes/1", EVERYONE, hidden=True),
+    Route("GET", "agreements.edit", "/agreements/UC-HW/edit", EDITORS, hidden=True),
+    Route("POST", "agreements.edit", "/agreements/UC-HW/edit", EDITORS, hidden=True),
+    Route("GET", "agreements.status", "/agreements/UC-HW/status", EDITORS, hidden=True),
+    Route("POST", "agreements.status", "/agreements/UC-HW/status", EDITORS, hidden=True),
+    Route("GET", "agreements.add_target", "/agreements/UC-HW/targets/new", EDITORS, hidden=True),
+    Route("POST", "agreements.add_target", "/agreements/UC-HW/targets/new", EDITORS, hidden=True),
+    Route("GET", "agreements.edit_target", f"{TARGET}/edit", EDITORS, hidden=True),
+    Route("POST", "agreements.edit_target", f"{TARGET}/edit", EDITORS, hidden=True),
+    Route("GET", "agreements.remove_target", f"{TARGET}/remove", EDITORS, hidden=True),
+    Route("POST", "agreements.remove_target", f"{TARGET}/remove", EDITORS, hidden=True),
+    Route("GET", "agreements.add_link", f"{TARGET}/links/new", EDITORS, hidden=True),
+    Route("POST", "agreements.add_link", f"{TARGET}/links/new", EDITORS, hidden=True),
+    Route(
+        "GET",
+        "agreements.remove_link",
+        "/agreements/UC-HW/links/{link}/remove",
+        EDITORS,
+        hidden=True,
+    ),
+    Route(
+        "POST",
+        "agreements.remove_link",
+        "/agreements/UC-HW/links/{link}/remove",
+        EDITORS,
+        hidden=True,
+    ),
+    Route(
+        "GET", "agreements.renewal_pack", "/agreements/UC-HW/renewal-pack.pdf", STAFF, hidden=True
+    ),
     # Reviews, disputes, the improvement plan.
     Route("GET", "governance.reviews", "/reviews", EVERYONE),
-    Route("GET", "governance.new_review", "/agreements/UC-HW/reviews/new", EDITORS),
-    Route("POST", "governance.new_review", "/agreements/UC-HW/reviews/new", EDITORS),
+    Route("GET", "governance.new_review", "/agreements/UC-HW/reviews/new", EDITORS, hidden=True),
+    Route("POST", "governance.new_review", "/agreements/UC-HW/reviews/new", EDITORS, hidden=True),
     Route("GET", "governance.disputes", "/disputes", EVERYONE),
-    Route("GET", "governance.new_dispute", "/agreements/UC-HW/disputes/new", EDITORS),
-    Route("POST", "governance.new_dispute", "/agreements/UC-HW/disputes/new", EDITORS),
-    Route("GET", "governance.dispute", "/disputes/{dispute}", EVERYONE),
-    Route("POST", "governance.reply", "/disputes/{dispute}/replies", REPLIERS),
-    Route("POST", "governance.dispute_status", "/disputes/{dispute}/status", EDITORS),
+    Route("GET", "governance.new_dispute", "/agreements/UC-HW/disputes/new", EDITORS, hidden=True),
+    Route("POST", "governance.new_dispute", "/agreements/UC-HW/disputes/new", EDITORS, hidden=True),
+    Route("GET", "governance.dispute", "/disputes/{dispute}", EVERYONE, hidden=True),
+    Route("POST", "governance.reply", "/disputes/{dispute}/replies", REPLIERS, hidden=True),
+    Route("POST", "governance.dispute_status", "/disputes/{dispute}/status", EDITORS, hidden=True),
     Route("GET", "governance.actions", "/actions", EVERYONE),
     Route("GET", "governance.new_action", "/actions/new", EDITORS),
     Route("POST", "governance.new_action", "/actions/new", EDITORS),
-    Route("GET", "governance.edit_action", "/actions/{action}/edit", EDITORS),
-    Route("POST", "governance.edit_action", "/actions/{action}/edit", EDITORS),
+    Route("GET", "governance.edit_action", "/actions/{action}/edit", EDITORS, hidden=True),
+    Route("POST", "governance.edit_action", "/actions/{action}/edit", EDITORS, hidden=True),
     # Registers.
     Route("GET", "registers.metrics", "/metrics", EVERYONE),
     Route("GET", "registers.metric", "/metrics/AVAIL", EVERYONE),
@@ -140,43 +163,55 @@ TABLE = [
     Route("POST", "registers.edit_service", "/services/CRM/edit", EDITORS),
     Route("POST", "registers.delete_service", "/services/CRM/delete", EDITORS),
     Route("GET", "registers.suppliers", "/suppliers", EVERYONE),
-    Route("GET", "registers.supplier", "/suppliers/HW", EVERYONE),
+    Route("GET", "registers.supplier", "/suppliers/HW", EVERYONE, hidden=True),
     Route("GET", "registers.new_supplier", "/suppliers/new", EDITORS),
     Route("POST", "registers.new_supplier", "/suppliers/new", EDITORS),
-    Route("GET", "registers.edit_supplier", "/suppliers/HW/edit", EDITORS),
-    Route("POST", "registers.edit_supplier", "/suppliers/HW/edit", EDITORS),
-    Route("POST", "registers.delete_supplier", "/suppliers/HW/delete", EDITORS),
-    Route("POST", "registers.add_contact", "/suppliers/HW/contacts", EDITORS),
-    Route("GET", "registers.edit_contact", "/suppliers/HW/contacts/{contact}", EDITORS),
-    Route("POST", "registers.edit_contact", "/suppliers/HW/contacts/{contact}", EDITORS),
-    Route("POST", "registers.remove_contact", "/suppliers/HW/contacts/{contact}/remove", EDITORS),
+    Route("GET", "registers.edit_supplier", "/suppliers/HW/edit", EDITORS, hidden=True),
+    Route("POST", "registers.edit_supplier", "/suppliers/HW/edit", EDITORS, hidden=True),
+    Route("POST", "registers.delete_supplier", "/suppliers/HW/delete", EDITORS, hidden=True),
+    Route("POST", "registers.add_contact", "/suppliers/HW/contacts", EDITORS, hidden=True),
+    Route(
+        "GET", "registers.edit_contact", "/suppliers/HW/contacts/{contact}", EDITORS, hidden=True
+    ),
+    Route(
+        "POST", "registers.edit_contact", "/suppliers/HW/contacts/{contact}", EDITORS, hidden=True
+    ),
+    Route(
+        "POST",
+        "registers.remove_contact",
+        "/suppliers/HW/contacts/{contact}/remove",
+        EDITORS,
+        hidden=True,
+    ),
     # The chain, the audit log.
     Route("GET", "chain.index", "/chain", STAFF),
     Route("POST", "chain.index", "/chain", EDITORS),
     Route("GET", "auditlog.index", "/audit", AUDITORS),
     Route("GET", "auditlog.sample", "/audit/sample", AUDITORS),
     # Monthly figures and their review.
-    Route("GET", "submissions.month", "/submissions?supplier=HW", SUBMITTERS),
-    Route("POST", "submissions.month", "/submissions?supplier=HW", SUBMITTERS),
-    Route("POST", "submissions.upload", "/submissions/upload?supplier=HW", SUBMITTERS),
-    Route("GET", "submissions.template", "/submissions/template?supplier=HW", SUBMITTERS),
-    Route("GET", "submissions.evidence", "/evidence/{evidence}", EVERYONE),
+    Route("GET", "submissions.month", "/submissions?supplier=HW", SUBMITTERS, hidden=True),
+    Route("POST", "submissions.month", "/submissions?supplier=HW", SUBMITTERS, hidden=True),
+    Route("POST", "submissions.upload", "/submissions/upload?supplier=HW", SUBMITTERS, hidden=True),
+    Route(
+        "GET", "submissions.template", "/submissions/template?supplier=HW", SUBMITTERS, hidden=True
+    ),
+    Route("GET", "submissions.evidence", "/evidence/{evidence}", EVERYONE, hidden=True),
     Route("GET", "review.queue", "/review", EDITORS),
     Route("POST", "review.accept", "/review/{measurement}/accept", EDITORS),
     Route("POST", "review.reject", "/review/{measurement}/reject", EDITORS),
     Route("POST", "review.bulk", "/review/bulk", EDITORS),
     # Scorecards.
     Route("GET", "scorecards.overview", "/scorecards", EVERYONE),
-    Route("GET", "scorecards.supplier", "/scorecards/HW", EVERYONE),
-    Route("GET", "scorecards.supplier_json", "/scorecards/HW.json", EVERYONE),
-    Route("GET", "scorecards.pdf", "/scorecards/HW.pdf", EVERYONE),
+    Route("GET", "scorecards.supplier", "/scorecards/HW", EVERYONE, hidden=True),
+    Route("GET", "scorecards.supplier_json", "/scorecards/HW.json", EVERYONE, hidden=True),
+    Route("GET", "scorecards.pdf", "/scorecards/HW.pdf", EVERYONE, hidden=True),
     # The API described for people, and the API (a bearer token per role).
     Route("GET", "api_docs.index", "/api", EVERYONE),
     Route("GET", "me.me", "/api/v1/me", EVERYONE),
     Route("GET", "agreements_api.list_agreements", "/api/v1/agreements", EVERYONE),
-    Route("GET", "agreements_api.get_agreement", "/api/v1/agreements/UC-HW", EVERYONE),
+    Route("GET", "agreements_api.get_agreement", "/api/v1/agreements/UC-HW", EVERYONE, hidden=True),
     Route("GET", "alignment.alignment", "/api/v1/alignment", STAFF),
-    Route("GET", "scorecards_api.get_scorecard", "/api/v1/scorecards/HW", EVERYONE),
+    Route("GET", "scorecards_api.get_scorecard", "/api/v1/scorecards/HW", EVERYONE, hidden=True),
     Route("POST", "measurements_api.submit_measurements", "/api/v1/measurements", SUBMITTERS),
     Route("GET", "measurements_api.list_measurements", "/api/v1/measurements", EVERYONE),
     Route(
@@ -184,6 +219,7 @@ TABLE = [
         "measurements_api.measurement_evidence",
         "/api/v1/measurements/{measurement}/evidence",
         EVERYONE,
+        hidden=True,
     ),
     Route(
         "POST",
@@ -231,6 +267,7 @@ def world(make, session) -> dict[str, Any]:
     upper, lower = make.target(sla, avail), make.target(lead, avail)
     link = make.link(lower, upper)
     users = {role: make.user(role, supplier=hw if role == "supplier" else None) for role in ROLES}
+    users[STRANGER] = make.user("supplier", supplier=make.supplier("OT", name="Other Ltd"))
     someone = make.user("procurement")
     evidence = Evidence(
         filename="report.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
@@ -250,7 +287,7 @@ def world(make, session) -> dict[str, Any]:
     )
     session.add_all([evidence, figure, dispute, action, contact, record])
     session.flush()
-    tokens = {role: accounts.create_token(session, user, "t") for role, user in users.items()}
+    tokens = {who: accounts.create_token(session, user, "t") for who, user in users.items()}
     return {
         "users": users,
         "tokens": tokens,
@@ -301,7 +338,7 @@ def test_who_may_open_each_route(
     app: Flask, session: Session, world: dict[str, Any], route: Route
 ) -> None:
     connection = session.connection()
-    for who in (ANONYMOUS, *ROLES):
+    for who in (ANONYMOUS, *ROLES, STRANGER):
         # What one role's request changes, the next never sees (a plain SAVEPOINT: the
         # requests' own sessions nest theirs inside it on the same connection).
         connection.exec_driver_sql("SAVEPOINT access_check")
@@ -309,8 +346,14 @@ def test_who_may_open_each_route(
         connection.exec_driver_sql("ROLLBACK TO SAVEPOINT access_check")
         status = response.status_code
         to_login = status == 302 and "/login" in response.headers.get("Location", "")
-        if who in route.allowed:
-            signed_out = route.endpoint == "auth.logout" and to_login
+        signed_out = route.endpoint == "auth.logout" and to_login
+        if who == STRANGER:
+            expected = route.expected_for_a_stranger()
+            if expected is None:
+                assert status in GOT_THROUGH and (signed_out or not to_login), (who, status)
+            else:
+                assert status == expected, (who, status)
+        elif who in route.allowed:
             assert status in GOT_THROUGH and (signed_out or not to_login), (who, status)
         elif who == ANONYMOUS:
             assert (status == 401) if route.api else to_login, (who, status)
